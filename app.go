@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/headroom-dev/headroom/fit"
+	"github.com/headroom-dev/headroom/gpu"
+)
+
+// builtinModels is the model catalogue shipped in the binary.
+//
+//go:embed models.json
+var builtinModels []byte
+
+// builtinCards is the card catalogue shipped in the binary.
+//
+//go:embed gpus.json
+var builtinCards []byte
+
+// app is what every command's Run receives: the parsed flags, the output
+// streams, and the catalogues, loaded on first use.
+type app struct {
+	stdout, stderr io.Writer
+	cli            *CLI
+}
+
+// open returns the file named by a catalogue flag, or the built-in bytes.
+func open(path, builtin string, data []byte) (io.ReadCloser, string, error) {
+	if path == "" {
+		return io.NopCloser(bytes.NewReader(data)), builtin + " (built in)", nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, path, usageError{fmt.Errorf("opening catalogue: %w", err)}
+	}
+	return f, path, nil
+}
+
+// models loads the model catalogue named by --models, or the built-in one.
+func (a *app) models() ([]fit.Model, error) {
+	r, name, err := open(a.cli.ModelsFile, "models.json", builtinModels)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	ms, err := fit.Load(r, name)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return ms, nil
+}
+
+// cards loads the card catalogue named by --gpus, or the built-in one.
+func (a *app) cards() ([]gpu.Card, error) {
+	r, name, err := open(a.cli.GPUsFile, "gpus.json", builtinCards)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	cs, err := gpu.LoadCards(r, name)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return cs, nil
+}
+
+// errNoGPU marks a failure to read any live GPU.
+type errNoGPU struct{ err error }
+
+func (e errNoGPU) Error() string { return "no live GPU: " + e.err.Error() }
+func (e errNoGPU) Unwrap() error { return e.err }
+
+// source picks what to sample: the demo, a planned card, or the live GPU.
+// When the live GPU cannot be read it returns errNoGPU; fallback then
+// decides whether to plan for the default card instead.
+func (a *app) source() (gpu.Source, error) {
+	g := a.cli.Globals
+	switch {
+	case g.Demo:
+		return gpu.NewDemo(), nil
+	case g.GPU != "":
+		cards, err := a.cards()
+		if err != nil {
+			return nil, err
+		}
+		c, err := gpu.FindCard(cards, g.GPU)
+		if err != nil {
+			return nil, usageError{fmt.Errorf("--gpu: %w", err)}
+		}
+		return gpu.Planning{Card: c}, nil
+	}
+	src, err := gpu.OpenNVML(g.NVMLLib)
+	if err != nil {
+		return nil, errNoGPU{err}
+	}
+	return src, nil
+}
+
+// sourceOrPlanning is source, falling back to planning for the default
+// card when no GPU can be read. The reason is kept for the banner.
+func (a *app) sourceOrPlanning() (gpu.Source, error) {
+	src, err := a.source()
+	if nf, ok := err.(errNoGPU); ok {
+		cards, cerr := a.cards()
+		if cerr != nil {
+			return nil, cerr
+		}
+		c, cerr := gpu.FindCard(cards, gpu.DefaultCard)
+		if cerr != nil {
+			return nil, fmt.Errorf("default card: %w", cerr)
+		}
+		return gpu.Planning{Card: c, Reason: nf.err.Error()}, nil
+	}
+	return src, err
+}

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/alecthomas/kong"
+
+	"github.com/headroom-dev/headroom/fit"
+)
+
+// CLI is headroom's command line: global flags, then one subcommand. With
+// no subcommand it runs the terminal UI.
+type CLI struct {
+	Globals
+
+	UI       uiCmd       `cmd:"" default:"withargs" hidden:"" help:"Run the live terminal UI (the default)."`
+	Snapshot snapshotCmd `cmd:"" help:"Take one sample of the GPU, overlay the fit matrix, print it and exit."`
+	Fit      fitCmd      `cmd:"" help:"Show one model's memory breakdown and whether it fits."`
+	Models   modelsCmd   `cmd:"" help:"List the model catalogue."`
+	Cards    cardsCmd    `cmd:"" help:"Compare cards: which models each one fits, and at what price."`
+}
+
+// Globals are the flags every command takes.
+type Globals struct {
+	ModelsFile string           `name:"models" placeholder:"FILE" type:"path" help:"Read the model catalogue from FILE instead of the built-in one."`
+	GPUsFile   string           `name:"gpus" placeholder:"FILE" type:"path" help:"Read the card catalogue from FILE instead of the built-in one."`
+	NVMLLib    string           `name:"nvml-lib" placeholder:"PATH" env:"HEADROOM_NVML_LIB" help:"Load NVML from PATH (default libnvidia-ml.so.1)."`
+	GPU        string           `name:"gpu" placeholder:"NAME" help:"Plan for a card from the card catalogue instead of reading the live GPU."`
+	Demo       bool             `help:"Show a scripted demo scenario on an RTX PRO 6000 instead of the live GPU."`
+	Interval   time.Duration    `default:"1s" help:"How often to sample the GPU."`
+	Context    contextFlag      `default:"8k" placeholder:"N" help:"Context length to fit at, e.g. 8k, 32K or 131072."`
+	NoColor    bool             `name:"no-color" env:"NO_COLOR" help:"Print without colour (also when NO_COLOR is set)."`
+	Version    kong.VersionFlag `help:"Print the version and exit."`
+}
+
+// contextFlag is a context length in tokens, written as 8k, 32K or 131072.
+type contextFlag int
+
+// Decode reads the flag's value with fit.ParseContext.
+func (c *contextFlag) Decode(ctx *kong.DecodeContext) error {
+	var s string
+	if err := ctx.Scan.PopValueInto("context", &s); err != nil {
+		return err
+	}
+	n, err := fit.ParseContext(s)
+	if err != nil {
+		return err
+	}
+	*c = contextFlag(n)
+	return nil
+}
+
+// sizeFlag is a memory size in bytes, written as 80GiB, 96GB or 512MiB.
+type sizeFlag uint64
+
+// Decode reads the flag's value with fit.ParseSize.
+func (s *sizeFlag) Decode(ctx *kong.DecodeContext) error {
+	var v string
+	if err := ctx.Scan.PopValueInto("size", &v); err != nil {
+		return err
+	}
+	n, err := fit.ParseSize(v)
+	if err != nil {
+		return err
+	}
+	*s = sizeFlag(n)
+	return nil
+}
+
+// Validate rejects sampling intervals that would hammer the driver
+// or never refresh.
+func (g *Globals) Validate() error {
+	if g.Interval < 100*time.Millisecond || g.Interval > time.Hour {
+		return fmt.Errorf("--interval: %s is out of range (100ms to 1h)", g.Interval)
+	}
+	return nil
+}

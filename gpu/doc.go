@@ -1,0 +1,8 @@
+// Package gpu reads the card. It hides NVML behind the small Source
+// interface, which returns a plain Snapshot value, so that the rest of
+// headroom never imports go-nvml.
+//
+// Three sources exist: NVML (a live card, only in cgo builds), Planning (a
+// card from the gpus.json catalogue with nothing in use) and Demo (a
+// scripted, deterministic scenario for screenshots and tests).
+package gpu

@@ -1,0 +1,120 @@
+package gpu
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Source is anything that can be sampled for a Snapshot.
+type Source interface {
+	// Sample reads the card now. It may block on the driver, so callers in
+	// a UI run it off the event loop.
+	Sample(ctx context.Context) (Snapshot, error)
+	// Close releases the driver session.
+	Close() error
+}
+
+// Kind names where a Snapshot came from.
+type Kind string
+
+// The kinds of Source.
+const (
+	KindNVML     Kind = "nvml"
+	KindPlanning Kind = "planning"
+	KindDemo     Kind = "demo"
+)
+
+// Reading is a value read from the driver, or nothing when it could not be
+// read. It marshals to JSON null when absent, never to a made-up zero.
+type Reading[T any] struct {
+	Value T
+	OK    bool
+}
+
+// Read returns a present Reading.
+func Read[T any](v T) Reading[T] { return Reading[T]{Value: v, OK: true} }
+
+// MarshalJSON writes the value, or null when it is absent.
+func (r Reading[T]) MarshalJSON() ([]byte, error) {
+	if !r.OK {
+		return []byte("null"), nil
+	}
+	return json.Marshal(r.Value)
+}
+
+// UnmarshalJSON reads a value; null leaves the Reading absent.
+func (r *Reading[T]) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*r = Reading[T]{}
+		return nil
+	}
+	r.OK = true
+	return json.Unmarshal(b, &r.Value)
+}
+
+// Snapshot is one reading of every device a Source can see.
+type Snapshot struct {
+	Time          time.Time `json:"time"`
+	Source        Kind      `json:"source"`
+	DriverVersion string    `json:"driver_version,omitempty"`
+	CUDAVersion   string    `json:"cuda_version,omitempty"`
+	Devices       []Device  `json:"devices"`
+	// Notes are one-line explanations of anything degraded, such as a
+	// field the driver does not support or a missing permission.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// Memory is a device's memory in bytes. Used excludes Reserved, as NVML's
+// v2 memory call and current nvidia-smi report it, so that
+// Total = Reserved + Used + Free.
+type Memory struct {
+	Total    Reading[uint64] `json:"total_bytes"`
+	Reserved Reading[uint64] `json:"reserved_bytes"`
+	Used     Reading[uint64] `json:"used_bytes"`
+	Free     Reading[uint64] `json:"free_bytes"`
+}
+
+// Usable is the memory a process could ever have on the empty card:
+// total less the driver's reservation.
+func (m Memory) Usable() uint64 {
+	if m.Reserved.Value > m.Total.Value {
+		return 0
+	}
+	return m.Total.Value - m.Reserved.Value
+}
+
+// Device is one GPU as read at one moment.
+type Device struct {
+	Index             int    `json:"index"`
+	Name              string `json:"name"`
+	UUID              string `json:"uuid,omitempty"`
+	ComputeCapability string `json:"compute_capability,omitempty"`
+	Architecture      string `json:"architecture,omitempty"`
+	// UnifiedMemory marks a GPU that shares system memory (such as GB10);
+	// its memory figures come from the operating system, not the driver.
+	UnifiedMemory bool `json:"unified_memory"`
+	// MemorySource says which call the memory came from: "v2", "v1",
+	// "meminfo", "catalogue" or "demo".
+	MemorySource       string           `json:"memory_source,omitempty"`
+	Memory             Memory           `json:"memory"`
+	UtilizationPercent Reading[int]     `json:"utilization_percent"`
+	TemperatureC       Reading[int]     `json:"temperature_c"`
+	PowerW             Reading[float64] `json:"power_w"`
+	PowerLimitW        Reading[float64] `json:"power_limit_w"`
+	Lost               bool             `json:"lost"`
+	MIG                bool             `json:"mig,omitempty"`
+	Processes          []Process        `json:"processes"`
+	// ProcessNote explains a process list that is incomplete, for example
+	// for lack of permission.
+	ProcessNote string `json:"process_note,omitempty"`
+}
+
+// Process is one process holding memory on a device.
+type Process struct {
+	PID       uint32          `json:"pid"`
+	Name      string          `json:"name"`
+	User      string          `json:"user,omitempty"`
+	Command   string          `json:"command,omitempty"`
+	UsedBytes Reading[uint64] `json:"used_bytes"`
+}
