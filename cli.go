@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/alecthomas/kong"
@@ -75,4 +76,10 @@ func (g *Globals) Validate() error {
 		return fmt.Errorf("--interval: %s is out of range (100ms to 1h)", g.Interval)
 	}
 	return nil
+}
+
+// colorOff reports whether output must be plain: --no-color, or NO_COLOR
+// set to anything (https://no-color.org).
+func (g *Globals) colorOff() bool {
+	return g.NoColor || os.Getenv("NO_COLOR") != ""
 }

@@ -36,7 +36,7 @@ func (c *uiCmd) Run(a *app) error {
 	g := a.cli.Globals
 	p := tea.NewProgram(ui.New(ui.Config{
 		Source: src, Models: models, Cards: cards,
-		Interval: g.Interval, Context: int(g.Context), NoColor: g.NoColor,
+		Interval: g.Interval, Context: int(g.Context), NoColor: g.colorOff(),
 	}), tea.WithFPS(10))
 	if _, err := p.Run(); err != nil {
 		return fmt.Errorf("running the UI: %w", err)

@@ -124,7 +124,13 @@ func (f *file) wrap(err error, base, off int64) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		return f.errorAt(base+syn.Offset, "", syn.Error())
+		// A streaming decoder's offsets are not absolute; a whole-text
+		// parse of the part in question gives the exact place.
+		var v any
+		if err := json.Unmarshal(f.data[base:], &v); errors.As(err, &syn) {
+			return f.errorAt(base+max(syn.Offset-1, 0), "", syn.Error())
+		}
+		return f.errorAt(off, "", syn.Error())
 	case errors.As(err, &typ):
 		msg := fmt.Sprintf("want %s, found %s", typ.Type, typ.Value)
 		return f.errorAt(base+typ.Offset, typ.Field, msg)

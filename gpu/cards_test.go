@@ -1,0 +1,87 @@
+package gpu
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// shippedCards loads the catalogue that is embedded in the binary.
+func shippedCards(t *testing.T) []Card {
+	t.Helper()
+	f, err := os.Open("../gpus.json")
+	require.NoError(t, err)
+	defer f.Close()
+	cards, err := LoadCards(f, "gpus.json")
+	require.NoError(t, err)
+	return cards
+}
+
+func TestShippedCardCatalogueLoads(t *testing.T) {
+	cards := shippedCards(t)
+	assert.GreaterOrEqual(t, len(cards), 20)
+	_, err := FindCard(cards, DefaultCard)
+	require.NoError(t, err, "the default planning card must be in the catalogue")
+}
+
+func TestFindCardByNVMLName(t *testing.T) {
+	cards := shippedCards(t)
+	tests := map[string]string{
+		"NVIDIA RTX PRO 6000 Blackwell Workstation Edition": "RTX PRO 6000 Blackwell Workstation",
+		"nvidia rtx pro 6000 blackwell workstation edition": "RTX PRO 6000 Blackwell Workstation",
+		"NVIDIA GeForce RTX 4090":                           "RTX 4090",
+		"NVIDIA H100 80GB HBM3":                             "H100 SXM",
+		"NVIDIA H200":                                       "H200",
+		"4090":                                              "RTX 4090",
+	}
+	for query, want := range tests {
+		t.Run(query, func(t *testing.T) {
+			c, err := FindCard(cards, query)
+			require.NoError(t, err)
+			assert.Equal(t, want, c.Name)
+		})
+	}
+}
+
+func TestFindCardAmbiguousListsCandidates(t *testing.T) {
+	_, err := FindCard(shippedCards(t), "pro 6000 blackwell")
+	var amb *AmbiguousError
+	require.True(t, errors.As(err, &amb), "got %v", err)
+	assert.Contains(t, amb.Candidates, "RTX PRO 6000 Blackwell Workstation")
+	assert.Greater(t, len(amb.Candidates), 1)
+
+	_, err = FindCard(shippedCards(t), "no such card")
+	assert.ErrorContains(t, err, "no card in the catalogue matches")
+}
+
+func TestLoadCardsRejectsBadEntriesWithLineAndField(t *testing.T) {
+	const good = `"name": "X", "aliases": [], "class": "consumer", "memory_bytes": 1, "bandwidth_bytes_per_s": null, "compute_capability": null, "precisions": {}, "tdp_w": null, "launch_price_usd": null, "launch_year": 2024, "nvml": true, "unified_memory": false, "source": {}`
+	tests := map[string]struct {
+		entry string
+		field string
+	}{
+		"no name":        {strings.Replace(good, `"name": "X"`, `"name": ""`, 1), "name"},
+		"zero memory":    {strings.Replace(good, `"memory_bytes": 1`, `"memory_bytes": 0`, 1), "memory_bytes"},
+		"negative price": {strings.Replace(good, `"launch_price_usd": null`, `"launch_price_usd": -5`, 1), "launch_price_usd"},
+		"bad class":      {strings.Replace(good, `"consumer"`, `"gaming"`, 1), "class"},
+		"wrong type":     {strings.Replace(good, `"memory_bytes": 1`, `"memory_bytes": "lots"`, 1), "memory_bytes"},
+		"typo field":     {good + `, "memroy_bytes": 3`, ""},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			in := "[\n{" + good + "},\n{" + tc.entry + "}\n]"
+			_, err := LoadCards(strings.NewReader(in), "gpus.json")
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "gpus.json:3:")
+			if tc.field != "" {
+				assert.Contains(t, err.Error(), `field "`+tc.field+`"`)
+			}
+		})
+	}
+	_, err := LoadCards(strings.NewReader("[\n{"+good+"},\n{"+strings.Replace(good, `"aliases": []`, `"aliases": ["x"]`, 1)+"}\n]"), "gpus.json")
+	assert.ErrorContains(t, err, "already used by the entry on line 2")
+}
