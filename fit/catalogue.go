@@ -1,18 +1,43 @@
 package fit
 
 import (
+	"bytes"
+	"fmt"
 	"io"
 	"strings"
 
 	"github.com/headroom-dev/headroom/internal/jsonpos"
 )
 
-// Model is one catalogue entry: a model's Hugging Face config.json fields,
-// plus headroom's own facts about it.
+// Model is one catalogue entry: headroom's own facts about a model, then
+// its Hugging Face config.json fields (Config, inline in the JSON).
 type Model struct {
-	ID     string `json:"id"`
-	Name   string `json:"name"`
-	Family string `json:"family"`
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Family   string `json:"family"`
+	Released string `json:"released,omitempty"`
+	// PublishedParams and PublishedActiveParams are the counts the
+	// publisher or the Hub states ("params", "active_params"); 0 when
+	// not read. Params and ActiveParams derive the counts from Config.
+	PublishedParams       int64 `json:"params,omitempty"`
+	PublishedActiveParams int64 `json:"active_params,omitempty"`
+	// WeightsBytes is the checkpoint's size on disk (safetensors
+	// metadata.total_size); 0 when not read.
+	WeightsBytes int64 `json:"weights_bytes,omitempty"`
+	// Source says where each fact came from.
+	Source map[string]string `json:"source,omitempty"`
+
+	Config
+
+	shp *shape // derived at load; nil for a Model built by hand
+}
+
+// shape returns the derived shape, computing it if Load did not.
+func (m Model) shape() (*shape, error) {
+	if m.shp != nil {
+		return m.shp, nil
+	}
+	return newShape(&m.Config)
 }
 
 // Load reads a model catalogue, a JSON array of Model entries. name is the
@@ -23,6 +48,7 @@ func Load(r io.Reader, name string) ([]Model, error) {
 		return nil, err
 	}
 	models := make([]Model, 0, len(elems))
+	seen := make(map[string]int, len(elems))
 	for _, e := range elems {
 		var m Model
 		if err := e.Decode(&m, false); err != nil {
@@ -31,7 +57,154 @@ func Load(r io.Reader, name string) ([]Model, error) {
 		if strings.TrimSpace(m.ID) == "" {
 			return nil, e.Errorf("id", "every model needs an id")
 		}
+		if line, dup := seen[strings.ToLower(m.ID)]; dup {
+			return nil, e.Errorf("id", "%q is already the id of the entry on line %d", m.ID, line)
+		}
+		seen[strings.ToLower(m.ID)] = e.Line
+		if err := m.prepare(e); err != nil {
+			return nil, err
+		}
 		models = append(models, m)
 	}
+	if len(models) == 0 {
+		return nil, fmt.Errorf("%s: the model catalogue is empty", name)
+	}
 	return models, nil
+}
+
+// LoadConfig reads one Hugging Face config.json. name, used in errors, is
+// also the model's id and name. weightsBytes is the checkpoint's size when
+// the caller knows it (the sum of its safetensors files), else 0.
+func LoadConfig(r io.Reader, name string, weightsBytes int64) (Model, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return Model{}, fmt.Errorf("reading %s: %w", name, err)
+	}
+	// Wrapped in brackets, the config reads as a one-entry catalogue and
+	// keeps exact positions (the bracket shifts no line numbers).
+	elems, err := jsonpos.ReadArray(io.MultiReader(strings.NewReader("["), bytes.NewReader(data), strings.NewReader("]")), name)
+	if err != nil {
+		return Model{}, err
+	}
+	if len(elems) != 1 || !bytes.HasPrefix(bytes.TrimSpace(elems[0].Raw), []byte("{")) {
+		return Model{}, fmt.Errorf("%s: a config.json holds one JSON object", name)
+	}
+	var m Model
+	if err := elems[0].Decode(&m.Config, false); err != nil {
+		return Model{}, err
+	}
+	m.ID, m.Name, m.WeightsBytes = name, name, weightsBytes
+	if weightsBytes < 0 {
+		return Model{}, fmt.Errorf("%s: weights size %d is negative", name, weightsBytes)
+	}
+	if err := m.prepare(elems[0]); err != nil {
+		return Model{}, err
+	}
+	return m, nil
+}
+
+// prepare checks the entry for impossible values and derives its shape.
+func (m *Model) prepare(e jsonpos.Element) error {
+	if err := m.check(e); err != nil {
+		return err
+	}
+	s, err := newShape(&m.Config)
+	if err != nil {
+		return e.Errorf("", "model %q: %v", m.ID, err)
+	}
+	m.shp = s
+	return nil
+}
+
+// check rejects values no real model has.
+func (m *Model) check(e jsonpos.Element) error {
+	c := m.text()
+	bad := func(f, format string, args ...any) error {
+		return e.Errorf(f, "model %q: "+format, append([]any{m.ID}, args...)...)
+	}
+	for _, f := range []struct {
+		name string
+		v    int64
+	}{
+		{"params", m.PublishedParams}, {"active_params", m.PublishedActiveParams}, {"weights_bytes", m.WeightsBytes},
+		{"hidden_size", int64(c.HiddenSize)}, {"intermediate_size", int64(c.IntermediateSize)},
+		{"num_hidden_layers", int64(c.NumHiddenLayers)}, {"num_attention_heads", int64(c.NumAttentionHeads)},
+		{"num_key_value_heads", int64(c.NumKeyValueHeads)}, {"head_dim", int64(c.HeadDim)},
+		{"vocab_size", int64(c.VocabSize)}, {"sliding_window", int64(c.SlidingWindow)},
+		{"num_experts", int64(c.NumExperts)}, {"num_local_experts", int64(c.NumLocalExperts)},
+		{"num_experts_per_tok", int64(c.NumExpertsPerTok)}, {"moe_intermediate_size", int64(c.MoEIntermediateSize)},
+		{"attention_chunk_size", int64(c.AttentionChunkSize)}, {"n_layer", int64(c.NLayer)},
+		{"n_head", int64(c.NHead)}, {"n_head_kv", int64(c.NHeadKV)}, {"max_position_embeddings", int64(c.MaxPositionEmbeddings)},
+	} {
+		if f.v < 0 {
+			return bad(f.name, "%d is negative", f.v)
+		}
+	}
+	layers := firstPositive(c.NumHiddenLayers, c.NLayer)
+	heads := firstPositive(c.NumAttentionHeads, c.NHead)
+	kv := firstPositive(c.NumKeyValueHeads, c.NHeadKV, c.NumKVHeads)
+	switch {
+	case layers == 0 && len(c.BlockConfigs) == 0:
+		return bad("num_hidden_layers", "a model needs at least one layer")
+	case c.HiddenSize == 0:
+		return bad("hidden_size", "a model needs a hidden size")
+	case heads == 0:
+		return bad("num_attention_heads", "a model needs at least one attention head")
+	case c.VocabSize == 0:
+		return bad("vocab_size", "a model needs a vocabulary")
+	case kv > heads:
+		return bad("num_key_value_heads", "%d KV heads is more than the %d attention heads", kv, heads)
+	case kv > 0 && heads%kv != 0:
+		return bad("num_key_value_heads", "%d KV heads do not divide the %d attention heads", kv, heads)
+	case c.HeadDim == 0 && c.HiddenSize%heads != 0:
+		return bad("num_attention_heads", "%d heads do not divide hidden_size %d (and head_dim is not given)", heads, c.HiddenSize)
+	case len(c.BlockConfigs) > 0 && layers > 0 && len(c.BlockConfigs) != layers:
+		return bad("block_configs", "%d blocks for %d layers", len(c.BlockConfigs), layers)
+	case len(c.LayerTypes) > 0 && layers > 0 && len(c.LayerTypes) != layers:
+		return bad("layer_types", "%d layer types for %d layers", len(c.LayerTypes), layers)
+	case c.NumExpertsPerTok > max(c.NumExperts, c.NumLocalExperts) && max(c.NumExperts, c.NumLocalExperts) > 0:
+		return bad("num_experts_per_tok", "%d active experts of %d", c.NumExpertsPerTok, max(c.NumExperts, c.NumLocalExperts))
+	}
+	for _, t := range c.LayerTypes {
+		switch t {
+		case "full_attention", "sliding_attention", "chunked_attention", "linear_attention":
+		default:
+			return bad("layer_types", "unknown layer type %q", t)
+		}
+	}
+	for _, l := range c.MLPOnlyLayers {
+		if l < 0 || l >= max(layers, 1) {
+			return bad("mlp_only_layers", "layer %d is out of range", l)
+		}
+	}
+	for i, b := range c.BlockConfigs {
+		if f := b.FFN.FFNMult; !(f >= 0 && f <= 64) {
+			return bad("ffn_mult", "block %d: ffn_mult %v is out of range (0 to 64)", i, f)
+		}
+	}
+	if p := m.paramBound(); p > 1e15 {
+		return bad("", "these dimensions describe %.3g parameters, beyond any real model", p)
+	}
+	return nil
+}
+
+// paramBound is a generous upper bound on the parameter count, in floating
+// point so that absurd dimensions cannot overflow; entries beyond it are
+// rejected before any integer arithmetic.
+func (m *Model) paramBound() float64 {
+	c := m.text()
+	f := func(v int) float64 { return float64(max(v, 1)) }
+	width := max(f(c.HiddenSize)*4, f(c.IntermediateSize), f(c.MoEIntermediateSize), f(c.IntermediateSizeMLP),
+		f(c.SharedExpertIntermediateSize), f(c.NumAttentionHeads)*f(c.HeadDim), f(c.NHead)*f(c.HeadDim),
+		f(c.LinearNumValueHeads)*f(c.LinearValueHeadDim), f(c.LinearNumKeyHeads)*f(c.LinearKeyHeadDim),
+		f(c.LinearConvKernelDim))
+	layers := max(f(c.NumHiddenLayers), f(c.NLayer), f(len(c.BlockConfigs)))
+	experts := max(f(c.NumExperts), f(c.NumLocalExperts)) + 2
+	b := 16*layers*width*width*experts + 2*f(c.VocabSize)*f(c.HiddenSize)
+	if v := m.VisionConfig; v != nil {
+		vw := max(f(v.HiddenSize), f(v.IntermediateSize), f(v.ProjectorInputDim), f(v.ProjectorOutputDim),
+			f(v.VisionOutputDim), f(v.PatchSize)*f(v.PatchSize)*3, f(c.HiddenSize))
+		b += 16*f(v.NumHiddenLayers)*vw*vw + vw*f(v.ImageSize)*f(v.ImageSize)
+	}
+	return b
 }

@@ -1,0 +1,39 @@
+package fit
+
+// Params is the model's parameter count, derived from its config: every
+// tensor of the checkpoint, including a vision tower and, for Qwen3-Next,
+// the multi-token-prediction layer. It is 0 when the config is unusable.
+func (m Model) Params() int64 {
+	s, err := m.shape()
+	if err != nil {
+		return 0
+	}
+	return s.params + s.mtpParams
+}
+
+// ActiveParams is the count used for each token: Params less the routed
+// experts a token does not visit. For a dense model it equals Params.
+func (m Model) ActiveParams() int64 {
+	s, err := m.shape()
+	if err != nil {
+		return 0
+	}
+	total := s.params + s.mtpParams
+	if s.experts <= 0 || s.expertsPerTok <= 0 || s.expertsPerTok >= s.experts {
+		return total
+	}
+	idle := s.expertElems / int64(s.experts) * int64(s.experts-s.expertsPerTok)
+	return total - idle
+}
+
+// KVBytesPerToken is the cache one more token of context costs at 16 bits
+// on one GPU, counting only layers whose cache grows with the context
+// (full attention, and sliding or chunked layers still inside their
+// window). It is what the models listing shows per 1K tokens.
+func (m Model) KVBytesPerToken() int64 {
+	s, err := m.shape()
+	if err != nil {
+		return 0
+	}
+	return (s.kvFull + s.kvSliding + s.kvChunked) * 2
+}

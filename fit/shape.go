@@ -1,0 +1,308 @@
+package fit
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// role groups a model's tensors by how the precisions treat them. Each
+// GGUF rule in llama.cpp (src/llama-quant.cpp, llama_tensor_get_type_impl)
+// keys on one of these categories.
+type role uint8
+
+const (
+	roleEmbed  role = iota // token embeddings
+	roleOutput             // lm_head; absent when tied to the embeddings
+	roleAttnQ
+	roleAttnK
+	roleAttnV // also fused qkv, which llama.cpp treats like attn_v
+	roleAttnO
+	roleFFNGate
+	roleFFNUp
+	roleFFNDown
+	roleRouter // MoE gates: never quantised (vLLM, llama.cpp ffn_gate_inp)
+	roleLinear // other 2D weights (linear attention projections)
+	roleSmall  // 1D tensors: norms, biases, sinks, conv kernels
+	roleVision // vision tower and projector: kept at 16 bits
+	nRoles
+)
+
+// roleSum totals one role's tensors. "more" counts the elements of layers
+// where llama.cpp's use_more_bits rule holds; "odd" those whose row length
+// is not a multiple of 256 (QK_K), which k-quants cannot hold, and "odd32"
+// those not a multiple of 32, which fall back to F16.
+type roleSum struct {
+	elems, rows, more, odd, oddMore, odd32 int64
+}
+
+// layerKind is how one layer attends, which decides its cache.
+type layerKind uint8
+
+const (
+	kindFull    layerKind = iota // KV for every token
+	kindSliding                  // KV for the last window tokens
+	kindChunked                  // KV for the current chunk (Llama 4)
+	kindLinear                   // fixed-size recurrent state (Gated DeltaNet)
+	kindNone                     // no attention (Nemotron NAS no_op blocks)
+)
+
+// shape is what the arithmetic needs from a config, derived once.
+type shape struct {
+	modelType                 string
+	layers, hidden, vocab     int
+	heads, kvHeads, headDim   int
+	intermediate              int // widest dense or expert FFN, for activations
+	experts, expertsPerTok    int
+	tied, gptOSS, fp32, is70B bool
+
+	roles       [nRoles]roleSum
+	params      int64 // every weight in the checkpoint the config describes
+	expertElems int64 // routed-expert weights, all layers
+	mtpParams   int64 // multi-token-prediction weights runtimes skip
+
+	// KV elements per token (K and V together) summed over layers of each
+	// kind, and the window or chunk those layers keep.
+	kvFull, kvSliding, kvChunked int64
+	window, chunk                int
+	// Recurrent state elements per sequence: the convolution state and
+	// the delta-rule matrix, summed over linear-attention layers.
+	convState, recurrentState int64
+}
+
+// layer describes one decoder layer as the builders see it.
+type layer struct {
+	kind              layerKind
+	kvHeads           int
+	dense, moe        bool
+	inter             int // dense FFN width
+	attnReplaced      bool
+	ffnReplaced, noFF bool
+}
+
+// useMoreBits is llama.cpp's rule for which layers of a Q4_K_M or Q5_K_M
+// file get Q6_K: the first and last eighth, and every third in between
+// (src/llama-quant.cpp, use_more_bits).
+func useMoreBits(i, n int) bool {
+	return i < n/8 || i >= 7*n/8 || (i-n/8)%3 == 2
+}
+
+// add records count tensors of role, each rows × cols, where cols is the
+// row length (the input dimension, ggml's ne[0]).
+func (s *shape) add(r role, cols, rows, count int, more bool) {
+	n := int64(cols) * int64(rows) * int64(count)
+	if n <= 0 {
+		return
+	}
+	rs := &s.roles[r]
+	rs.elems += n
+	rs.rows += int64(rows) * int64(count)
+	odd := cols%256 != 0
+	if more {
+		rs.more += n
+	}
+	if odd {
+		rs.odd += n
+		if more {
+			rs.oddMore += n
+		}
+	}
+	if cols%32 != 0 {
+		rs.odd32 += n
+	}
+	s.params += n
+}
+
+// family normalises model_type to the names the builders switch on.
+func family(modelType string) string {
+	t := strings.ToLower(modelType)
+	switch t {
+	case "refinedweb", "refinedwebmodel", "falcon":
+		return "falcon"
+	case "gemma3", "gemma3_text":
+		return "gemma3"
+	case "llama4", "llama4_text":
+		return "llama4"
+	case "nemotron-nas", "deci", "deci_lm":
+		return "deci"
+	}
+	return t
+}
+
+// tiedByDefault reports whether a family ties lm_head to the embeddings
+// when the config leaves tie_word_embeddings out (each family's
+// transformers config class default).
+func tiedByDefault(fam string) bool {
+	switch fam {
+	case "gemma", "gemma2", "gemma3", "cohere", "cohere2", "falcon":
+		return true
+	}
+	return false
+}
+
+// newShape derives a shape from a config, or says what is missing.
+func newShape(top *Config) (*shape, error) {
+	c := top.text()
+	fam := family(c.ModelType)
+	if fam == "" {
+		fam = family(top.ModelType)
+	}
+	if c.KVLoRARank > 0 {
+		return nil, fmt.Errorf("multi-head latent attention (kv_lora_rank) is not modelled yet")
+	}
+	s := &shape{modelType: fam, hidden: c.HiddenSize, vocab: c.VocabSize, headDim: c.HeadDim}
+	s.layers = firstPositive(c.NumHiddenLayers, c.NLayer, len(c.BlockConfigs))
+	s.heads = firstPositive(c.NumAttentionHeads, c.NHead)
+	s.kvHeads = firstPositive(c.NumKeyValueHeads, c.NHeadKV, c.NumKVHeads)
+	if fam == "falcon" && !c.NewDecoderArchitecture {
+		s.kvHeads = s.heads
+		if c.MultiQuery {
+			s.kvHeads = 1
+		}
+	}
+	if s.kvHeads == 0 {
+		s.kvHeads = s.heads // no GQA field: plain multi-head attention
+	}
+	if s.headDim == 0 && s.heads > 0 {
+		s.headDim = s.hidden / s.heads
+	}
+	s.experts = firstPositive(c.NumExperts, c.NumLocalExperts)
+	s.expertsPerTok = c.NumExpertsPerTok
+	s.tied = tiedByDefault(fam)
+	if c.TieWordEmbeddings != nil {
+		s.tied = *c.TieWordEmbeddings
+	} else if top.TieWordEmbeddings != nil {
+		s.tied = *top.TieWordEmbeddings
+	}
+	s.gptOSS = fam == "gpt_oss"
+	s.fp32 = strings.EqualFold(top.dtype(), "float32")
+	// llama.cpp tags 80-layer Llama, Qwen2 and DeciLM models as 70B and
+	// gives their attn_v more bits (llama-model.cpp, llama-quant.cpp).
+	s.is70B = s.layers == 80 && (fam == "llama" || fam == "qwen2" || fam == "deci")
+	if s.hidden <= 0 || s.layers <= 0 || s.heads <= 0 || s.vocab <= 0 {
+		return nil, fmt.Errorf("config lacks hidden_size, num_hidden_layers, num_attention_heads or vocab_size")
+	}
+	layers, err := s.plan(c, fam)
+	if err != nil {
+		return nil, err
+	}
+	s.build(c, fam, layers)
+	s.addVision(top)
+	return s, nil
+}
+
+// plan decides, layer by layer, how each one attends and what FFN it has.
+func (s *shape) plan(c *Config, fam string) ([]layer, error) {
+	out := make([]layer, s.layers)
+	step := max(c.DecoderSparseStep, 1)
+	for i := range out {
+		l := &out[i]
+		l.kvHeads, l.inter = s.kvHeads, c.IntermediateSize
+		if fam == "falcon" {
+			l.inter = 4 * s.hidden // Falcon's plain 4h GELU MLP
+		}
+		switch {
+		case i < len(c.LayerTypes):
+			switch c.LayerTypes[i] {
+			case "sliding_attention":
+				l.kind = kindSliding
+			case "chunked_attention":
+				l.kind = kindChunked
+			case "linear_attention":
+				l.kind = kindLinear
+			}
+		case fam == "gemma2":
+			// Gemma 2 alternates, the even layers local (transformers
+			// Gemma2DecoderLayer: is_sliding = not layer_idx % 2).
+			if i%2 == 0 {
+				l.kind = kindSliding
+			}
+		case fam == "gemma3":
+			// Gemma 3: every sliding_window_pattern-th layer is global.
+			p := c.SlidingWindowPattern
+			if p == 0 {
+				p = 6 // Gemma3TextConfig default
+			}
+			if (i+1)%p != 0 {
+				l.kind = kindSliding
+			}
+		case fam == "llama4" && c.AttentionChunkSize > 0:
+			// Llama 4: the RoPE layers attend within chunks; every fourth
+			// layer is a global NoPE layer (Llama4TextConfig default).
+			rope := (i+1)%4 != 0
+			if len(c.NoRopeLayers) == s.layers {
+				rope = c.NoRopeLayers[i] != 0
+			}
+			if rope {
+				l.kind = kindChunked
+			}
+		case fam == "qwen3_next":
+			if (i+1)%max(c.FullAttentionInterval, 1) != 0 {
+				l.kind = kindLinear
+			}
+		}
+		switch fam {
+		case "mixtral", "gpt_oss":
+			l.moe = true
+		case "llama4":
+			l.moe = s.experts > 0 && (i+1)%max(c.InterleaveMoELayerStep, 1) == 0
+			if !l.moe {
+				l.inter = c.IntermediateSizeMLP
+			}
+		default:
+			l.moe = s.experts > 0 && !slices.Contains(c.MLPOnlyLayers, i) && (i+1)%step == 0
+		}
+		l.dense = !l.moe
+		if fam == "deci" {
+			if err := planDeci(l, c, i, s); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// planDeci reads one Nemotron NAS block.
+func planDeci(l *layer, c *Config, i int, s *shape) error {
+	if i >= len(c.BlockConfigs) {
+		return fmt.Errorf("block_configs has %d entries for %d layers", len(c.BlockConfigs), s.layers)
+	}
+	b := c.BlockConfigs[i]
+	switch {
+	case b.Attention.NoOp:
+		l.kind = kindNone
+	case b.Attention.ReplaceWithLinear:
+		l.kind, l.attnReplaced = kindNone, true
+	default:
+		g := b.Attention.NHeadsInGroup
+		if g <= 0 || s.heads%g != 0 {
+			return fmt.Errorf("block %d: n_heads_in_group %d does not divide %d heads", i, g, s.heads)
+		}
+		l.kvHeads = s.heads / g
+		if b.Attention.WindowLength > 0 {
+			l.kind = kindSliding
+			s.window = max(s.window, b.Attention.WindowLength)
+		}
+	}
+	switch {
+	case b.FFN.NoOp:
+		l.dense, l.noFF = false, true
+	case b.FFN.ReplaceWithLinear:
+		l.dense, l.ffnReplaced = false, true
+	default:
+		// DeciLM's _ffn_mult_to_intermediate_size: int(2·mult·hidden/3)
+		// rounded up to a multiple of 256.
+		n := int(2 * b.FFN.FFNMult * float64(s.hidden) / 3)
+		l.inter = (n + 255) / 256 * 256
+	}
+	return nil
+}
+
+func firstPositive(v ...int) int {
+	for _, x := range v {
+		if x > 0 {
+			return x
+		}
+	}
+	return 0
+}

@@ -1,0 +1,241 @@
+package fit
+
+// build lists every weight tensor of the language model, layer by layer,
+// following each family's transformers modelling code, and sums the
+// per-token cache of each kind of layer.
+func (s *shape) build(c *Config, fam string, layers []layer) {
+	h := s.hidden
+	s.add(roleEmbed, h, s.vocab, 1, false)
+	if !s.tied {
+		s.add(roleOutput, h, s.vocab, 1, false)
+	}
+	normW := 1 // a norm's weights per element: 2 when it has a bias
+	if fam == "falcon" {
+		normW = 2
+	}
+	s.add(roleSmall, h*normW, 1, 1, false) // final norm
+
+	nAttn := 0 // llama.cpp counts attn_v tensors to place the Q6_K layers
+	for _, l := range layers {
+		if l.kind != kindNone && l.kind != kindLinear {
+			nAttn++
+		}
+	}
+	iAttn := 0
+	for i, l := range layers {
+		moreFFN := useMoreBits(i, s.layers)
+		switch l.kind {
+		case kindNone:
+			if l.attnReplaced {
+				s.add(roleLinear, h, h, 1, false)
+			}
+		case kindLinear:
+			s.addLinearAttention(c)
+		default:
+			s.addAttention(c, fam, l, useMoreBits(iAttn, nAttn))
+			iAttn++
+			s.addCache(c, l)
+		}
+		s.addNorms(fam, l)
+		switch {
+		case l.ffnReplaced:
+			s.add(roleLinear, h, h, 1, false)
+		case l.noFF:
+		case l.moe:
+			s.addExperts(c, fam, moreFFN)
+		case fam == "falcon":
+			s.add(roleFFNUp, h, l.inter, 1, false)
+			s.add(roleFFNDown, l.inter, h, 1, moreFFN)
+		default:
+			s.addMLP(l.inter, c.MLPBias, moreFFN)
+		}
+		s.intermediate = max(s.intermediate, l.inter)
+	}
+	if fam == "qwen3_next" {
+		// Qwen3-Next checkpoints ship one multi-token-prediction layer
+		// (mtp.* tensors: a full-attention MoE layer, a 2h→h projection
+		// and three norms) that no config key describes. Runtimes load it
+		// only for speculative decoding, so it counts in Params only.
+		before := s.params
+		saved := s.roles
+		s.addAttention(c, fam, layers[len(layers)-1], false)
+		s.addNorms(fam, layers[len(layers)-1])
+		s.addExperts(c, fam, false)
+		s.add(roleLinear, 2*h, h, 1, false)
+		s.add(roleSmall, h, 3, 1, false)
+		s.mtpParams = s.params - before
+		s.roles = saved
+		s.params = before
+	}
+}
+
+// addAttention adds one attention layer's projections, biases and norms.
+func (s *shape) addAttention(c *Config, fam string, l layer, more bool) {
+	h, hd, nq, nkv := s.hidden, s.headDim, s.heads, l.kvHeads
+	q, kv := nq*hd, nkv*hd
+	switch fam {
+	case "falcon", "phi3":
+		// One fused query_key_value (qkv_proj); llama.cpp's attn_qkv
+		// follows the attn_v rule.
+		s.add(roleAttnV, h, q+2*kv, 1, more)
+	case "qwen3_next":
+		// Gated attention: q_proj also yields the output gate.
+		s.add(roleAttnQ, h, 2*q, 1, false)
+		s.add(roleAttnK, h, kv, 1, false)
+		s.add(roleAttnV, h, kv, 1, more)
+	default:
+		s.add(roleAttnQ, h, q, 1, false)
+		s.add(roleAttnK, h, kv, 1, false)
+		s.add(roleAttnV, h, kv, 1, more)
+	}
+	s.add(roleAttnO, q, h, 1, false)
+	bias := c.AttentionBias
+	switch fam {
+	case "qwen2", "qwen2_moe":
+		s.add(roleSmall, q+2*kv, 1, 1, false) // q, k and v biases, no o bias
+	case "falcon", "internlm2":
+		bias = c.Bias
+	}
+	if bias {
+		s.add(roleSmall, q+2*kv+h, 1, 1, false)
+	}
+	switch fam {
+	case "qwen3", "qwen3_moe", "qwen3_next", "gemma3":
+		s.add(roleSmall, 2*hd, 1, 1, false) // q_norm and k_norm per head
+	case "olmo2":
+		s.add(roleSmall, q+kv, 1, 1, false) // q_norm and k_norm over all heads
+	case "cohere":
+		if c.UseQKNorm {
+			s.add(roleSmall, q+kv, 1, 1, false)
+		}
+	case "gpt_oss":
+		s.add(roleSmall, nq, 1, 1, false) // attention sinks
+	}
+}
+
+// addLinearAttention adds one Gated DeltaNet layer (transformers
+// Qwen3NextGatedDeltaNet) and its recurrent state.
+func (s *shape) addLinearAttention(c *Config) {
+	h := s.hidden
+	nk, nv := c.LinearNumKeyHeads, c.LinearNumValueHeads
+	kd, vd := nk*c.LinearKeyHeadDim, nv*c.LinearValueHeadDim
+	conv := 2*kd + vd
+	s.add(roleLinear, h, 2*kd+2*vd, 1, false) // in_proj_qkvz
+	s.add(roleLinear, h, 2*nv, 1, false)      // in_proj_ba
+	s.add(roleSmall, conv, c.LinearConvKernelDim, 1, false)
+	s.add(roleSmall, 2*nv+c.LinearValueHeadDim, 1, 1, false) // dt_bias, A_log, norm
+	s.add(roleLinear, vd, h, 1, false)                       // out_proj
+	s.convState += int64(conv) * int64(max(c.LinearConvKernelDim-1, 0))
+	s.recurrentState += int64(nv) * int64(c.LinearKeyHeadDim) * int64(c.LinearValueHeadDim)
+}
+
+// addCache adds one attention layer's per-token K and V.
+func (s *shape) addCache(c *Config, l layer) {
+	e := int64(2 * l.kvHeads * s.headDim)
+	switch l.kind {
+	case kindSliding:
+		s.kvSliding += e
+		s.window = max(s.window, c.SlidingWindow)
+	case kindChunked:
+		s.kvChunked += e
+		s.chunk = c.AttentionChunkSize
+	default:
+		s.kvFull += e
+	}
+}
+
+// addNorms adds one layer's norms.
+func (s *shape) addNorms(fam string, l layer) {
+	h := s.hidden
+	switch fam {
+	case "gemma2", "gemma3":
+		s.add(roleSmall, 4*h, 1, 1, false) // pre/post attention, pre/post FFN
+	case "cohere":
+		s.add(roleSmall, h, 1, 1, false) // one norm before the parallel blocks
+	case "falcon":
+		s.add(roleSmall, 2*2*h, 1, 1, false) // ln_attn and ln_mlp, with biases
+	case "deci":
+		if l.kind != kindNone {
+			s.add(roleSmall, h, 1, 1, false)
+		}
+		if l.dense {
+			s.add(roleSmall, h, 1, 1, false)
+		}
+	default:
+		s.add(roleSmall, 2*h, 1, 1, false)
+	}
+}
+
+// addMLP adds a gated MLP (gate, up, down).
+func (s *shape) addMLP(inter int, bias, more bool) {
+	h := s.hidden
+	s.add(roleFFNGate, h, inter, 1, false)
+	s.add(roleFFNUp, h, inter, 1, false)
+	s.add(roleFFNDown, inter, h, 1, more)
+	if bias {
+		s.add(roleSmall, 2*inter+h, 1, 1, false)
+	}
+}
+
+// addExperts adds one MoE layer: router, routed experts, shared expert.
+func (s *shape) addExperts(c *Config, fam string, more bool) {
+	h, e := s.hidden, s.experts
+	inter := c.MoEIntermediateSize
+	if inter == 0 {
+		inter = c.IntermediateSize // Mixtral, gpt-oss, Llama 4: per-expert width
+	}
+	s.intermediate = max(s.intermediate, inter)
+	before := s.params
+	s.add(roleFFNGate, h, inter, e, false)
+	s.add(roleFFNUp, h, inter, e, false)
+	s.add(roleFFNDown, inter, h, e, more)
+	if fam == "gpt_oss" {
+		s.add(roleSmall, 2*inter+h, e, 1, false) // expert biases
+	}
+	s.expertElems += s.params - before
+	s.add(roleRouter, h, e, 1, false)
+	if fam == "gpt_oss" {
+		s.add(roleSmall, e, 1, 1, false) // router bias
+	}
+	shared := c.SharedExpertIntermediateSize
+	if fam == "llama4" {
+		shared = c.IntermediateSize
+	}
+	if shared > 0 {
+		s.addMLP(shared, false, more)
+		if fam == "qwen2_moe" || fam == "qwen3_next" {
+			s.add(roleRouter, h, 1, 1, false) // shared_expert_gate
+		}
+	}
+}
+
+// addVision estimates a vision tower from its config: per layer four
+// attention projections and a two-matrix MLP, with biases and two
+// LayerNorms, plus patch and position embeddings and a projector into
+// the language model. Without intermediate_size the MLP is taken as 4×
+// hidden, wider than SigLIP's 3.74× (so400m), so the guess errs high.
+func (s *shape) addVision(top *Config) {
+	v := top.VisionConfig
+	if v == nil || v.HiddenSize <= 0 || v.NumHiddenLayers <= 0 {
+		return
+	}
+	h := v.HiddenSize
+	inter := v.IntermediateSize
+	if inter <= 0 {
+		inter = 4 * h
+	}
+	perLayer := 4*h*h + 4*h + 2*h*inter + inter + h + 4*h
+	s.add(roleVision, perLayer, v.NumHiddenLayers, 1, false)
+	if v.PatchSize > 0 {
+		s.add(roleVision, 3*v.PatchSize*v.PatchSize*h+h, 1, 1, false)
+		if v.ImageSize > 0 {
+			n := v.ImageSize / v.PatchSize
+			s.add(roleVision, h, n*n, 1, false)
+		}
+	}
+	out := firstPositive(v.ProjectorOutputDim, v.VisionOutputDim, h)
+	if v.ProjectorInputDim > 0 {
+		s.add(roleVision, v.ProjectorInputDim, out, 1, false) // pixel-shuffle MLP
+	}
+	s.add(roleVision, out, s.hidden, 1, false)
+}
