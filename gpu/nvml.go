@@ -4,7 +4,11 @@ package gpu
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/NVIDIA/go-nvml/pkg/nvml"
@@ -17,74 +21,183 @@ const NVMLAvailable = true
 // DefaultNVMLLibrary is the library loaded when no path is given.
 const DefaultNVMLLibrary = "libnvidia-ml.so.1"
 
+// wslNVMLLibrary is where WSL 2 keeps the driver's NVML library; it is not
+// always on the loader's path there.
+const wslNVMLLibrary = "/usr/lib/wsl/lib/libnvidia-ml.so.1"
+
 // nvmlSource reads live cards through one NVML session kept open for the
 // life of the program (re-initialising costs about 1.5 s on some drivers).
+// What a device cannot answer is remembered, so a field the driver lacks is
+// asked once, and what stays the same (names, UUIDs, process names) is read
+// once; a sample then costs one call per changing figure. Nothing slow
+// (such as PCIe throughput, at least 20 ms a call) is ever read.
 type nvmlSource struct {
+	mu  sync.Mutex
 	lib nvml.Interface
+	// driver and cuda are the versions, read once when the session opens.
+	driver, cuda string
+	devs         []deviceState
+	procs        *procCache
+	// procNames is false once the driver has said it cannot name
+	// processes.
+	procNames bool
+	// meminfo reads the system's memory, for unified-memory GPUs.
+	meminfo func() (systemMemory, error)
+	// tick counts samples; the process cache forgets PIDs not seen in the
+	// latest one.
+	tick uint64
+	// scratch is reused by every sample to merge process lists.
+	scratch []Process
 }
 
-// OpenNVML loads the NVML library at path (DefaultNVMLLibrary when empty)
-// and opens a session. Its error says what was tried and what to do.
+// OpenNVML loads the NVML library at path (DefaultNVMLLibrary when empty,
+// then WSL's copy) and opens a session. It fails when no GPU can be read,
+// with an error that says what was tried and what to do.
 func OpenNVML(path string) (Source, error) {
+	paths := []string{path}
 	if path == "" {
-		path = DefaultNVMLLibrary
+		paths = []string{DefaultNVMLLibrary}
+		if _, err := os.Stat(wslNVMLLibrary); err == nil {
+			paths = append(paths, wslNVMLLibrary)
+		}
 	}
-	lib := nvml.New(nvml.WithLibraryPath(path))
-	if ret := lib.Init(); ret != nvml.SUCCESS {
-		return nil, initError(path, ret)
+	var lib nvml.Interface
+	ret := nvml.ERROR_LIBRARY_NOT_FOUND
+	for _, p := range paths {
+		lib = nvml.New(nvml.WithLibraryPath(p))
+		if ret = lib.Init(); ret != nvml.ERROR_LIBRARY_NOT_FOUND {
+			path = p
+			break
+		}
 	}
-	return &nvmlSource{lib: lib}, nil
+	if ret != nvml.SUCCESS {
+		return nil, initError(paths, ret)
+	}
+	n, ret := lib.DeviceGetCount()
+	if ret != nvml.SUCCESS || n == 0 {
+		lib.Shutdown()
+		if ret != nvml.SUCCESS {
+			return nil, fmt.Errorf("NVML loaded from %s cannot count the GPUs: %s", path, errText(ret))
+		}
+		return nil, fmt.Errorf("NVML loaded from %s, but the driver sees no GPU", path)
+	}
+	return newNVMLSource(lib, hostProcLookup()), nil
 }
 
-func initError(path string, ret nvml.Return) error {
+// newNVMLSource wraps an initialised NVML session. lookup reads a process
+// from /proc.
+func newNVMLSource(lib nvml.Interface, lookup func(uint32) (procInfo, bool)) *nvmlSource {
+	s := &nvmlSource{lib: lib, procNames: true}
+	s.meminfo = func() (systemMemory, error) { return readMeminfo("/proc/meminfo") }
+	s.procs = newProcCache(lookup, s.processName)
+	if v, ret := lib.SystemGetDriverVersion(); ret == nvml.SUCCESS {
+		s.driver = Clean(v)
+	}
+	if v, ret := lib.SystemGetCudaDriverVersion_v2(); ret == nvml.SUCCESS && v > 0 {
+		// NVML encodes CUDA 13.0 as 13000 (nvml.h, NVML_CUDA_DRIVER_VERSION_MAJOR).
+		s.cuda = fmt.Sprintf("%d.%d", v/1000, v%1000/10)
+	}
+	return s
+}
+
+// processName asks the driver for a process's name, for PIDs that /proc
+// cannot see.
+func (s *nvmlSource) processName(pid uint32) (string, bool) {
+	if !s.procNames {
+		return "", false
+	}
+	name, ret := s.lib.SystemGetProcessName(int(pid))
+	if permanent(ret) {
+		s.procNames = false
+	}
+	return name, ret == nvml.SUCCESS
+}
+
+func initError(paths []string, ret nvml.Return) error {
+	tried := strings.Join(paths, ", ")
 	switch ret {
 	case nvml.ERROR_LIBRARY_NOT_FOUND:
-		return fmt.Errorf("NVML library not found (tried %s; WSL keeps it in /usr/lib/wsl/lib, containers need the NVIDIA runtime; set --nvml-lib or HEADROOM_NVML_LIB)", path)
+		for i, p := range paths {
+			if strings.Contains(p, "/") {
+				if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
+					paths[i] = p + " (no such file)"
+				}
+			}
+		}
+		return fmt.Errorf("NVML library not found (tried %s; WSL keeps it in /usr/lib/wsl/lib, containers need the NVIDIA runtime, e.g. docker run --gpus all; point --nvml-lib or HEADROOM_NVML_LIB at libnvidia-ml.so.1)", strings.Join(paths, ", "))
 	case nvml.ERROR_DRIVER_NOT_LOADED:
-		return fmt.Errorf("the NVIDIA driver is not loaded (%s was found, but no kernel driver answers)", path)
+		return fmt.Errorf("the NVIDIA driver is not loaded (%s was found, but no kernel driver answers; is nvidia.ko loaded?)", tried)
 	case nvml.ERROR_NO_PERMISSION:
-		return fmt.Errorf("no permission to open the GPU through %s", path)
+		return fmt.Errorf("no permission to open the GPU through %s (check the permissions of /dev/nvidia*)", tried)
+	case nvml.ERROR_LIB_RM_VERSION_MISMATCH:
+		return fmt.Errorf("the NVML library (%s) and the kernel driver are different versions: reboot, or reload the driver, after an upgrade", tried)
 	}
-	return fmt.Errorf("NVML init through %s failed: %s", path, nvml.ErrorString(ret))
+	return fmt.Errorf("NVML init through %s failed: %s", tried, errText(ret))
 }
 
-// Sample reads every device.
+// errText is an NVML return code as words. The text comes from the loaded
+// library, so it is cleaned like anything else from outside.
+func errText(ret nvml.Return) string {
+	return Clean(nvml.ErrorString(ret))
+}
+
+// permanent reports whether an answer means the field will never be
+// readable on this device: the driver or the card does not support it.
+func permanent(ret nvml.Return) bool {
+	return ret == nvml.ERROR_NOT_SUPPORTED || ret == nvml.ERROR_FUNCTION_NOT_FOUND
+}
+
+// Sample reads every device. A device that fails (even a lost one) is shown
+// as such while the others are read; only a failure to count the devices
+// fails the sample.
 func (s *nvmlSource) Sample(ctx context.Context) (Snapshot, error) {
-	snap := Snapshot{Time: time.Now(), Source: KindNVML}
-	if v, ret := s.lib.SystemGetDriverVersion(); ret == nvml.SUCCESS {
-		snap.DriverVersion = Clean(v)
+	if err := ctx.Err(); err != nil {
+		return Snapshot{}, err
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	n, ret := s.lib.DeviceGetCount()
 	if ret != nvml.SUCCESS {
-		return snap, fmt.Errorf("counting GPUs: %s", nvml.ErrorString(ret))
+		return Snapshot{}, fmt.Errorf("counting GPUs: %s", errText(ret))
 	}
-	for i := 0; i < n; i++ {
-		d := Device{Index: i}
-		h, ret := s.lib.DeviceGetHandleByIndex(i)
-		if ret != nvml.SUCCESS {
-			d.Lost = ret == nvml.ERROR_GPU_IS_LOST
-			snap.Devices = append(snap.Devices, d)
-			continue
+	snap := Snapshot{Time: time.Now(), Source: KindNVML, DriverVersion: s.driver, CUDAVersion: s.cuda}
+	if n != len(s.devs) {
+		if s.devs != nil {
+			snap.Notes = append(snap.Notes, fmt.Sprintf("the number of GPUs changed from %d to %d", len(s.devs), n))
 		}
-		if name, ret := h.GetName(); ret == nvml.SUCCESS {
-			d.Name = Clean(name)
-		}
-		if m, ret := h.GetMemoryInfo_v2(); ret == nvml.SUCCESS {
-			d.MemorySource = "v2"
-			d.Memory = Memory{Total: Read(m.Total), Reserved: Read(m.Reserved), Used: Read(m.Used), Free: Read(m.Free)}
-		} else if m, ret := h.GetMemoryInfo(); ret == nvml.SUCCESS {
-			d.MemorySource = "v1"
-			d.Memory = Memory{Total: Read(m.Total), Used: Read(m.Used), Free: Read(m.Free)}
-		}
-		snap.Devices = append(snap.Devices, d)
+		// Indexes may now point at other cards: forget what was learnt.
+		s.devs = make([]deviceState, n)
 	}
+	s.tick++
+	snap.Devices = make([]Device, n)
+	var sys systemMemory
+	var sysRead, sysOK bool
+	for i := range snap.Devices {
+		d := &snap.Devices[i]
+		s.readDevice(i, d)
+		if d.UnifiedMemory {
+			if !sysRead {
+				var err error
+				sys, err = s.meminfo()
+				sysRead, sysOK = true, err == nil
+				if err != nil {
+					snap.Notes = append(snap.Notes, err.Error())
+				}
+			}
+			unifiedMemory(d, sys, sysOK)
+		}
+		snap.Notes = s.devs[i].appendNotes(snap.Notes)
+	}
+	s.procs.sweep(s.tick)
 	return snap, nil
 }
 
 // Close ends the NVML session.
 func (s *nvmlSource) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if ret := s.lib.Shutdown(); ret != nvml.SUCCESS {
-		return fmt.Errorf("closing NVML: %s", nvml.ErrorString(ret))
+		return fmt.Errorf("closing NVML: %s", errText(ret))
 	}
 	return nil
 }

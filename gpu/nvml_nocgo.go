@@ -12,6 +12,6 @@ const NVMLAvailable = false
 const DefaultNVMLLibrary = "libnvidia-ml.so.1"
 
 // OpenNVML always fails in a build without cgo: go-nvml needs cgo.
-func OpenNVML(path string) (Source, error) {
-	return nil, errors.New("this headroom was built without cgo, so it cannot read NVML; rebuild with a C compiler (CGO_ENABLED=1)")
+func OpenNVML(string) (Source, error) {
+	return nil, errors.New("this headroom was built without cgo, so it cannot read NVML; rebuild with a C compiler (CGO_ENABLED=1), or plan with --gpu NAME")
 }

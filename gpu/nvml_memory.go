@@ -1,0 +1,180 @@
+//go:build cgo
+
+package gpu
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+
+	"github.com/NVIDIA/go-nvml/pkg/nvml"
+)
+
+// valueNotAvailable is what NVML puts in a process's memory when it cannot
+// tell, as always under WDDM (nvml.h: NVML_VALUE_NOT_AVAILABLE is -1, here
+// read as an unsigned long long).
+const valueNotAvailable = ^uint64(0)
+
+// readMemory reads device memory. NVML's v2 call comes first: its "used"
+// leaves out the driver's reservation, as nvidia-smi reports it. v1 follows
+// any v2 failure, not only a missing symbol (v2 answers "Unknown Error"
+// under WSL, nvitop PR #30). A device that supports neither is a
+// unified-memory GPU (GB10), whose memory is the system's.
+func (s *nvmlSource) readMemory(i int, st *deviceState, h nvml.Device, d *Device) {
+	v2 := nvml.ERROR_NOT_SUPPORTED
+	if st.asks(fieldMemoryV2) {
+		m, ret := h.GetMemoryInfo_v2()
+		if st.answer(fieldMemoryV2, ret) {
+			d.MemorySource = "v2"
+			d.Memory = Memory{Total: Read(m.Total), Reserved: Read(m.Reserved), Used: Read(m.Used), Free: Read(m.Free)}
+			st.memNote.set("", 0, nil)
+			return
+		}
+		v2 = ret
+	}
+	if st.lost {
+		return
+	}
+	v1 := nvml.ERROR_NOT_SUPPORTED
+	if st.asks(fieldMemoryV1) {
+		m, ret := h.GetMemoryInfo()
+		if st.answer(fieldMemoryV1, ret) {
+			d.MemorySource = "v1"
+			d.Memory = Memory{Total: Read(m.Total), Used: Read(m.Used), Free: Read(m.Free)}
+			st.memNote.set("v1", v2, func() string {
+				return fmt.Sprintf("GPU %d: memory from NVML's v1 call (v2 answered %q), so used includes the driver's reserved memory", i, errText(v2))
+			})
+			return
+		}
+		v1 = ret
+	}
+	if st.lost {
+		return
+	}
+	if st.unsupported.has(fieldMemoryV2) && st.unsupported.has(fieldMemoryV1) {
+		d.UnifiedMemory = true
+		d.MemorySource = "meminfo"
+		st.memNote.set("unified", 0, func() string {
+			return fmt.Sprintf("GPU %d: unified memory: the driver reports none, so total and free are the system's (MemTotal, MemAvailable) and used is what the GPU's processes hold", i)
+		})
+		return
+	}
+	st.memNote.set("unreadable", v1, func() string {
+		return fmt.Sprintf("GPU %d: memory cannot be read now (%s); it is asked again each sample", i, errText(v1))
+	})
+}
+
+// unifiedMemory fills a unified-memory device's figures from the system's
+// memory (ok is false when that could not be read). Used is the sum of its
+// processes' memory, known only when every process's is.
+func unifiedMemory(d *Device, sys systemMemory, ok bool) {
+	if ok {
+		d.Memory.Total = Read(sys.Total)
+		d.Memory.Free = Read(sys.Available)
+	}
+	if d.ProcessNote != "" {
+		return
+	}
+	var used uint64
+	for _, p := range d.Processes {
+		if !p.UsedBytes.OK {
+			return
+		}
+		used += p.UsedBytes.Value
+	}
+	d.Memory.Used = Read(used)
+}
+
+// readProcesses lists the processes on the device: the compute and the
+// graphics lists, one entry per PID, largest first.
+func (s *nvmlSource) readProcesses(i int, st *deviceState, h nvml.Device, d *Device) {
+	s.scratch = s.scratch[:0]
+	failed := nvml.SUCCESS
+	if st.asks(fieldCompute) {
+		infos, ret := h.GetComputeRunningProcesses()
+		if st.answer(fieldCompute, ret) {
+			s.merge(infos)
+		} else {
+			failed = ret
+		}
+	}
+	if st.asks(fieldGraphics) {
+		infos, ret := h.GetGraphicsRunningProcesses()
+		if st.answer(fieldGraphics, ret) {
+			s.merge(infos)
+		} else if failed == nvml.SUCCESS || permanent(failed) {
+			failed = ret
+		}
+	}
+	if st.lost {
+		return
+	}
+	s.processNote(i, st, failed)
+	d.ProcessNote = st.procNote.text
+	if len(s.scratch) == 0 {
+		return
+	}
+	d.Processes = make([]Process, len(s.scratch))
+	for j, p := range s.scratch {
+		info := s.procs.get(p.PID, s.tick)
+		p.Name, p.User, p.Command = info.Name, info.User, info.Command
+		d.Processes[j] = p
+	}
+	slices.SortFunc(d.Processes, largestFirst)
+}
+
+// processNote explains a process list that could not be read. One list
+// being unsupported is normal (a compute card has no graphics list).
+func (s *nvmlSource) processNote(i int, st *deviceState, failed nvml.Return) {
+	switch {
+	case st.unsupported.has(fieldCompute) && st.unsupported.has(fieldGraphics):
+		st.procNote.set("unsupported", 0, func() string {
+			return "the driver does not list processes on this GPU"
+		})
+	case failed == nvml.ERROR_NO_PERMISSION:
+		st.procNote.set("permission", 0, func() string {
+			return "no permission to list this GPU's processes (run as root to see them); the memory figures are complete"
+		})
+	case failed != nvml.SUCCESS && !permanent(failed):
+		st.procNote.set("failed", failed, func() string {
+			return fmt.Sprintf("processes cannot be listed now (%s)", errText(failed))
+		})
+	default:
+		st.procNote.set("", 0, nil)
+	}
+}
+
+// merge adds a process list to the scratch list, one entry per PID. A
+// process on both lists holds one set of allocations, so the larger figure
+// is kept rather than the sum.
+func (s *nvmlSource) merge(infos []nvml.ProcessInfo) {
+	for _, pi := range infos {
+		var used Reading[uint64]
+		if pi.UsedGpuMemory != valueNotAvailable {
+			used = Read(pi.UsedGpuMemory)
+		}
+		j := slices.IndexFunc(s.scratch, func(p Process) bool { return p.PID == pi.Pid })
+		if j < 0 {
+			s.scratch = append(s.scratch, Process{PID: pi.Pid, UsedBytes: used})
+			continue
+		}
+		if old := s.scratch[j].UsedBytes; used.OK && (!old.OK || used.Value > old.Value) {
+			s.scratch[j].UsedBytes = used
+		}
+	}
+}
+
+// largestFirst orders processes by memory held, largest first, those
+// whose memory is unknown last, then by PID.
+func largestFirst(a, b Process) int {
+	if a.UsedBytes.OK != b.UsedBytes.OK {
+		if a.UsedBytes.OK {
+			return -1
+		}
+		return 1
+	}
+	if c := cmp.Compare(b.UsedBytes.Value, a.UsedBytes.Value); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.PID, b.PID)
+}

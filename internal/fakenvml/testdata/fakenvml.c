@@ -1,0 +1,473 @@
+/*
+ * A fake libnvidia-ml.so.1 for headroom's tests. It implements the NVML calls
+ * headroom makes and answers them from a state file, named by the environment
+ * variable HEADROOM_FAKE_NVML_STATE, which a test may rewrite while the
+ * program runs: the file is read again at nvmlInit and at every
+ * nvmlDeviceGetCount (once per sample) when it has been replaced. Every other
+ * NVML function is a generated stub answering NVML_ERROR_NOT_SUPPORTED, since
+ * go-nvml kills the process on a symbol the library lacks.
+ *
+ * The state file is written by internal/fakenvml (WriteState); its format is
+ * one "key value" per line, documented there.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* As go-nvml compiles it: every versioned name is declared as written. */
+#define NVML_NO_UNVERSIONED_FUNC_DEFS 1
+#include "nvml.h"
+
+#define MAX_DEVICES 16
+#define MAX_PROCS 64
+#define MAX_ERRORS 16
+#define TEXT_LEN 256
+
+struct fake_proc {
+	unsigned int pid;
+	unsigned long long used;
+	int graphics;
+	char name[TEXT_LEN];
+};
+
+struct fake_error {
+	char fn[64];
+	int code;
+};
+
+struct fake_errors {
+	int n;
+	struct fake_error e[MAX_ERRORS];
+};
+
+struct nvmlDevice_st {
+	char name[TEXT_LEN], uuid[TEXT_LEN];
+	int cc_major, cc_minor;
+	unsigned int arch, util, temp, power_mw, power_limit_mw, mig;
+	unsigned long long total, reserved, used;
+	int lost;
+	int nprocs;
+	struct fake_proc procs[MAX_PROCS];
+	struct fake_errors errors;
+};
+
+struct fake_state {
+	char driver[TEXT_LEN];
+	int cuda;
+	struct fake_errors errors;
+	int ndevices;
+	struct nvmlDevice_st dev[MAX_DEVICES];
+};
+
+static struct fake_state st, next;
+static int initialized;
+static ino_t loaded_ino;
+static struct timespec loaded_mtime;
+
+/* unescape decodes %XX in place; the writer escapes %, control bytes and
+ * anything else that would break a line. */
+static void unescape(char *s)
+{
+	char *w = s;
+	for (char *r = s; *r; r++) {
+		unsigned int b;
+		if (r[0] == '%' && r[1] && r[2] && sscanf(r + 1, "%2x", &b) == 1) {
+			*w++ = (char)b;
+			r += 2;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = 0;
+}
+
+static void copy_text(char *dst, const char *src)
+{
+	snprintf(dst, TEXT_LEN, "%s", src);
+	unescape(dst);
+}
+
+static void add_error(struct fake_errors *errs, const char *rest)
+{
+	if (errs->n < MAX_ERRORS &&
+	    sscanf(rest, "%63s %d", errs->e[errs->n].fn, &errs->e[errs->n].code) == 2)
+		errs->n++;
+}
+
+static void parse_line(struct fake_state *s, char *line)
+{
+	char *rest = strchr(line, ' ');
+	struct nvmlDevice_st *d = s->ndevices > 0 ? &s->dev[s->ndevices - 1] : NULL;
+	if (rest)
+		*rest++ = 0;
+	else
+		rest = line + strlen(line);
+	if (strcmp(line, "device") == 0) {
+		if (s->ndevices < MAX_DEVICES)
+			memset(&s->dev[s->ndevices++], 0, sizeof(struct nvmlDevice_st));
+		return;
+	}
+	if (strcmp(line, "driver") == 0)
+		copy_text(s->driver, rest);
+	else if (strcmp(line, "cuda") == 0)
+		s->cuda = atoi(rest);
+	else if (strcmp(line, "error") == 0)
+		add_error(d ? &d->errors : &s->errors, rest);
+	else if (!d)
+		return;
+	else if (strcmp(line, "name") == 0)
+		copy_text(d->name, rest);
+	else if (strcmp(line, "uuid") == 0)
+		copy_text(d->uuid, rest);
+	else if (strcmp(line, "cc") == 0)
+		sscanf(rest, "%d %d", &d->cc_major, &d->cc_minor);
+	else if (strcmp(line, "arch") == 0)
+		d->arch = (unsigned int)atoi(rest);
+	else if (strcmp(line, "memory") == 0)
+		sscanf(rest, "%llu %llu %llu", &d->total, &d->reserved, &d->used);
+	else if (strcmp(line, "util") == 0)
+		d->util = (unsigned int)atoi(rest);
+	else if (strcmp(line, "temp") == 0)
+		d->temp = (unsigned int)atoi(rest);
+	else if (strcmp(line, "power") == 0)
+		sscanf(rest, "%u %u", &d->power_mw, &d->power_limit_mw);
+	else if (strcmp(line, "mig") == 0)
+		d->mig = (unsigned int)atoi(rest);
+	else if (strcmp(line, "lost") == 0)
+		d->lost = atoi(rest);
+	else if (strcmp(line, "process") == 0 && d->nprocs < MAX_PROCS) {
+		/* process compute|graphics PID BYTES|na NAME */
+		struct fake_proc *p = &d->procs[d->nprocs];
+		char kind[16], used[32];
+		int n = 0;
+		if (sscanf(rest, "%15s %u %31s %n", kind, &p->pid, used, &n) < 3)
+			return;
+		p->graphics = strcmp(kind, "graphics") == 0;
+		p->used = strcmp(used, "na") == 0 ? (unsigned long long)NVML_VALUE_NOT_AVAILABLE
+						  : strtoull(used, NULL, 10);
+		copy_text(p->name, rest + n);
+		d->nprocs++;
+	}
+}
+
+/* reload reads the state file again when it has been replaced since the
+ * last read (the writer renames a new file into place). */
+static void reload(void)
+{
+	const char *path = getenv("HEADROOM_FAKE_NVML_STATE");
+	struct stat sb;
+	char line[1024];
+	FILE *f;
+	if (!path || stat(path, &sb) != 0)
+		return;
+	if (sb.st_ino == loaded_ino && sb.st_mtim.tv_sec == loaded_mtime.tv_sec &&
+	    sb.st_mtim.tv_nsec == loaded_mtime.tv_nsec)
+		return;
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	memset(&next, 0, sizeof next);
+	while (fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\r\n")] = 0;
+		parse_line(&next, line);
+	}
+	fclose(f);
+	memcpy(&st, &next, sizeof st);
+	loaded_ino = sb.st_ino;
+	loaded_mtime = sb.st_mtim;
+}
+
+static nvmlReturn_t injected(const struct fake_errors *errs, const char *fn)
+{
+	for (int i = 0; i < errs->n; i++)
+		if (strcmp(errs->e[i].fn, fn) == 0)
+			return (nvmlReturn_t)errs->e[i].code;
+	return NVML_SUCCESS;
+}
+
+/* check is how every device call starts: initialised, a handle, not lost,
+ * and no error injected for this function. */
+static nvmlReturn_t check(struct nvmlDevice_st *d, const char *fn)
+{
+	if (!initialized)
+		return NVML_ERROR_UNINITIALIZED;
+	if (!d)
+		return NVML_ERROR_INVALID_ARGUMENT;
+	if (d->lost)
+		return NVML_ERROR_GPU_IS_LOST;
+	return injected(&d->errors, fn);
+}
+
+static nvmlReturn_t put_text(char *dst, unsigned int length, const char *src)
+{
+	if (!dst || strlen(src) + 1 > length)
+		return NVML_ERROR_INSUFFICIENT_SIZE;
+	strcpy(dst, src);
+	return NVML_SUCCESS;
+}
+
+static nvmlReturn_t fake_init(void)
+{
+	nvmlReturn_t r;
+	reload();
+	if ((r = injected(&st.errors, "Init")) != NVML_SUCCESS)
+		return r;
+	initialized = 1;
+	return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlInit_v2(void) { return fake_init(); }
+nvmlReturn_t nvmlInit(void) { return fake_init(); }
+nvmlReturn_t nvmlInitWithFlags(unsigned int flags) { (void)flags; return fake_init(); }
+
+nvmlReturn_t nvmlShutdown(void)
+{
+	if (!initialized)
+		return NVML_ERROR_UNINITIALIZED;
+	initialized = 0;
+	return NVML_SUCCESS;
+}
+
+const char *nvmlErrorString(nvmlReturn_t result)
+{
+	switch (result) {
+	case NVML_SUCCESS: return "Success";
+	case NVML_ERROR_UNINITIALIZED: return "Uninitialized";
+	case NVML_ERROR_INVALID_ARGUMENT: return "Invalid Argument";
+	case NVML_ERROR_NOT_SUPPORTED: return "Not Supported";
+	case NVML_ERROR_NO_PERMISSION: return "Insufficient Permissions";
+	case NVML_ERROR_NOT_FOUND: return "Not Found";
+	case NVML_ERROR_INSUFFICIENT_SIZE: return "Insufficient Size";
+	case NVML_ERROR_DRIVER_NOT_LOADED: return "Driver Not Loaded";
+	case NVML_ERROR_FUNCTION_NOT_FOUND: return "Function Not Found";
+	case NVML_ERROR_GPU_IS_LOST: return "GPU is lost";
+	case NVML_ERROR_LIB_RM_VERSION_MISMATCH: return "RM has detected an NVML/RM version mismatch.";
+	case NVML_ERROR_ARGUMENT_VERSION_MISMATCH: return "Argument version mismatch";
+	default: return "Unknown Error";
+	}
+}
+
+nvmlReturn_t nvmlSystemGetDriverVersion(char *version, unsigned int length)
+{
+	nvmlReturn_t r;
+	if (!initialized)
+		return NVML_ERROR_UNINITIALIZED;
+	if ((r = injected(&st.errors, "SystemGetDriverVersion")) != NVML_SUCCESS)
+		return r;
+	return put_text(version, length, st.driver);
+}
+
+static nvmlReturn_t cuda_version(int *v)
+{
+	nvmlReturn_t r;
+	if (!initialized)
+		return NVML_ERROR_UNINITIALIZED;
+	if ((r = injected(&st.errors, "SystemGetCudaDriverVersion")) != NVML_SUCCESS)
+		return r;
+	*v = st.cuda;
+	return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlSystemGetCudaDriverVersion(int *v) { return cuda_version(v); }
+nvmlReturn_t nvmlSystemGetCudaDriverVersion_v2(int *v) { return cuda_version(v); }
+
+nvmlReturn_t nvmlSystemGetProcessName(unsigned int pid, char *name, unsigned int length)
+{
+	nvmlReturn_t r;
+	if (!initialized)
+		return NVML_ERROR_UNINITIALIZED;
+	if ((r = injected(&st.errors, "SystemGetProcessName")) != NVML_SUCCESS)
+		return r;
+	for (int i = 0; i < st.ndevices; i++)
+		for (int j = 0; j < st.dev[i].nprocs; j++)
+			if (st.dev[i].procs[j].pid == pid)
+				return put_text(name, length, st.dev[i].procs[j].name);
+	return NVML_ERROR_NOT_FOUND;
+}
+
+static nvmlReturn_t device_count(unsigned int *count)
+{
+	nvmlReturn_t r;
+	if (!initialized)
+		return NVML_ERROR_UNINITIALIZED;
+	reload();
+	if ((r = injected(&st.errors, "DeviceGetCount")) != NVML_SUCCESS)
+		return r;
+	*count = (unsigned int)st.ndevices;
+	return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetCount_v2(unsigned int *count) { return device_count(count); }
+nvmlReturn_t nvmlDeviceGetCount(unsigned int *count) { return device_count(count); }
+
+static nvmlReturn_t handle_by_index(unsigned int index, nvmlDevice_t *device)
+{
+	if (!initialized)
+		return NVML_ERROR_UNINITIALIZED;
+	if (index >= (unsigned int)st.ndevices)
+		return NVML_ERROR_INVALID_ARGUMENT;
+	device->handle = &st.dev[index];
+	return injected(&st.dev[index].errors, "DeviceGetHandleByIndex");
+}
+
+nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int i, nvmlDevice_t *d) { return handle_by_index(i, d); }
+nvmlReturn_t nvmlDeviceGetHandleByIndex(unsigned int i, nvmlDevice_t *d) { return handle_by_index(i, d); }
+
+nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t dev, char *name, unsigned int length)
+{
+	struct nvmlDevice_st *d = dev.handle;
+	nvmlReturn_t r = check(d, "DeviceGetName");
+	return r != NVML_SUCCESS ? r : put_text(name, length, d->name);
+}
+
+nvmlReturn_t nvmlDeviceGetUUID(nvmlDevice_t dev, char *uuid, unsigned int length)
+{
+	struct nvmlDevice_st *d = dev.handle;
+	nvmlReturn_t r = check(d, "DeviceGetUUID");
+	return r != NVML_SUCCESS ? r : put_text(uuid, length, d->uuid);
+}
+
+nvmlReturn_t nvmlDeviceGetCudaComputeCapability(nvmlDevice_t dev, int *major, int *minor)
+{
+	struct nvmlDevice_st *d = dev.handle;
+	nvmlReturn_t r = check(d, "DeviceGetCudaComputeCapability");
+	if (r == NVML_SUCCESS) {
+		*major = d->cc_major;
+		*minor = d->cc_minor;
+	}
+	return r;
+}
+
+nvmlReturn_t nvmlDeviceGetArchitecture(nvmlDevice_t dev, nvmlDeviceArchitecture_t *arch)
+{
+	struct nvmlDevice_st *d = dev.handle;
+	nvmlReturn_t r = check(d, "DeviceGetArchitecture");
+	if (r == NVML_SUCCESS)
+		*arch = d->arch;
+	return r;
+}
+
+/* Free is what neither the driver's reservation nor allocations hold. */
+static unsigned long long free_bytes(struct nvmlDevice_st *d)
+{
+	unsigned long long held = d->reserved + d->used;
+	return held > d->total ? 0 : d->total - held;
+}
+
+/* v1 counts the reservation as used, as the real library does. */
+nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t dev, nvmlMemory_t *m)
+{
+	struct nvmlDevice_st *d = dev.handle;
+	nvmlReturn_t r = check(d, "DeviceGetMemoryInfo");
+	if (r == NVML_SUCCESS) {
+		m->total = d->total;
+		m->used = d->reserved + d->used;
+		m->free = free_bytes(d);
+	}
+	return r;
+}
+
+nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(nvmlDevice_t dev, nvmlMemory_v2_t *m)
+{
+	struct nvmlDevice_st *d = dev.handle;
+	nvmlReturn_t r = check(d, "DeviceGetMemoryInfo_v2");
+	if (r != NVML_SUCCESS)
+		return r;
+	if (m->version != nvmlMemory_v2)
+		return NVML_ERROR_ARGUMENT_VERSION_MISMATCH;
+	m->total = d->total;
+	m->reserved = d->reserved;
+	m->used = d->used;
+	m->free = free_bytes(d);
+	return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetUtilizationRates(nvmlDevice_t dev, nvmlUtilization_t *u)
+{
+	struct nvmlDevice_st *d = dev.handle;
+	nvmlReturn_t r = check(d, "DeviceGetUtilizationRates");
+	if (r == NVML_SUCCESS) {
+		u->gpu = d->util;
+		u->memory = 0;
+	}
+	return r;
+}
+
+nvmlReturn_t nvmlDeviceGetTemperature(nvmlDevice_t dev, nvmlTemperatureSensors_t sensor, unsigned int *temp)
+{
+	struct nvmlDevice_st *d = dev.handle;
+	nvmlReturn_t r = check(d, "DeviceGetTemperature");
+	if (r == NVML_SUCCESS && sensor != NVML_TEMPERATURE_GPU)
+		return NVML_ERROR_INVALID_ARGUMENT;
+	if (r == NVML_SUCCESS)
+		*temp = d->temp;
+	return r;
+}
+
+nvmlReturn_t nvmlDeviceGetPowerUsage(nvmlDevice_t dev, unsigned int *mw)
+{
+	struct nvmlDevice_st *d = dev.handle;
+	nvmlReturn_t r = check(d, "DeviceGetPowerUsage");
+	if (r == NVML_SUCCESS)
+		*mw = d->power_mw;
+	return r;
+}
+
+nvmlReturn_t nvmlDeviceGetEnforcedPowerLimit(nvmlDevice_t dev, unsigned int *mw)
+{
+	struct nvmlDevice_st *d = dev.handle;
+	nvmlReturn_t r = check(d, "DeviceGetEnforcedPowerLimit");
+	if (r == NVML_SUCCESS)
+		*mw = d->power_limit_mw;
+	return r;
+}
+
+nvmlReturn_t nvmlDeviceGetMigMode(nvmlDevice_t dev, unsigned int *current, unsigned int *pending)
+{
+	struct nvmlDevice_st *d = dev.handle;
+	nvmlReturn_t r = check(d, "DeviceGetMigMode");
+	if (r == NVML_SUCCESS)
+		*current = *pending = d->mig;
+	return r;
+}
+
+/* processes answers the list calls the way the real library does: when the
+ * caller's array is too small it gives the count needed and
+ * NVML_ERROR_INSUFFICIENT_SIZE. */
+static nvmlReturn_t processes(struct nvmlDevice_st *d, const char *fn, int graphics, unsigned int *count,
+			      nvmlProcessInfo_t *infos)
+{
+	nvmlReturn_t r = check(d, fn);
+	unsigned int n = 0;
+	if (r != NVML_SUCCESS)
+		return r;
+	for (int i = 0; i < d->nprocs; i++)
+		n += d->procs[i].graphics == graphics;
+	if (*count < n) {
+		*count = n;
+		return NVML_ERROR_INSUFFICIENT_SIZE;
+	}
+	n = 0;
+	for (int i = 0; i < d->nprocs; i++) {
+		if (d->procs[i].graphics != graphics)
+			continue;
+		infos[n].pid = d->procs[i].pid;
+		infos[n].usedGpuMemory = d->procs[i].used;
+		infos[n].gpuInstanceId = d->mig ? 1 : 0xFFFFFFFF;
+		infos[n].computeInstanceId = d->mig ? 0 : 0xFFFFFFFF;
+		n++;
+	}
+	*count = n;
+	return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t dev, unsigned int *count, nvmlProcessInfo_t *infos)
+{
+	return processes(dev.handle, "DeviceGetComputeRunningProcesses", 0, count, infos);
+}
+
+nvmlReturn_t nvmlDeviceGetGraphicsRunningProcesses_v3(nvmlDevice_t dev, unsigned int *count, nvmlProcessInfo_t *infos)
+{
+	return processes(dev.handle, "DeviceGetGraphicsRunningProcesses", 1, count, infos);
+}
