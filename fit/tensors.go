@@ -132,11 +132,11 @@ func (s *shape) addLinearAttention(c *Config) {
 // addCache adds one attention layer's per-token K and V.
 func (s *shape) addCache(c *Config, l layer) {
 	e := int64(2 * l.kvHeads * s.headDim)
-	switch l.kind {
-	case kindSliding:
+	switch {
+	case l.kind == kindSliding && c.SlidingWindow > 0:
 		s.kvSliding += e
 		s.window = max(s.window, c.SlidingWindow)
-	case kindChunked:
+	case l.kind == kindChunked && c.AttentionChunkSize > 0:
 		s.kvChunked += e
 		s.chunk = c.AttentionChunkSize
 	default:

@@ -1,0 +1,149 @@
+package fit
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// byID finds a catalogue model.
+func byID(t testing.TB, ms []Model, id string) Model {
+	t.Helper()
+	for _, m := range ms {
+		if m.ID == id {
+			return m
+		}
+	}
+	t.Fatalf("%s is not in the catalogue", id)
+	return Model{}
+}
+
+// TestKVHandWorked checks the cache against values worked by hand from
+// each config; the comment on each case shows the working.
+func TestKVHandWorked(t *testing.T) {
+	ms := loadCatalogue(t)
+	vllm := Request{Precision: BF16, Runtime: VLLM}
+	llama := Request{Precision: Q8_0, Runtime: LlamaCpp}
+	cases := []struct {
+		name, id string
+		r        Request
+		ctx      int
+		want     uint64
+	}{
+		// GQA: 64 layers × 8 KV heads × 128 × 2 (K, V) × 2 bytes = 256 KiB a token.
+		{"Qwen3-32B GQA", "Qwen/Qwen3-32B", vllm, 32768, 32768 * 256 << 10},
+		// GQA: 80 × 8 × 128 × 2 × 2 = 320 KiB a token.
+		{"Llama-3.3-70B GQA", "meta-llama/Llama-3.3-70B-Instruct", vllm, 8192, 8192 * 320 << 10},
+		// MHA: 40 layers × 64 KV heads × 128 × 2 × 2 = 1.25 MiB a token.
+		{"Command-R MHA", "CohereForAI/c4ai-command-r-v01", vllm, 8192, 8192 * 1310720},
+		// vLLM rounds up to blocks of 16: 1000 tokens hold 1008.
+		{"vLLM block rounding", "Qwen/Qwen3-32B", vllm, 1000, 1008 * 256 << 10},
+		// Gemma 2: 23 global + 23 local layers of 16 × 128 × 2 × 2 = 8 KiB.
+		// vLLM keeps 4095 + 8192 tokens, 769 blocks, in each local layer.
+		{"gemma-2 alternate 4096", "google/gemma-2-27b", vllm, 32768, 23*8192*32768 + 23*8192*(769*16)},
+		// llama.cpp: local layers keep 4096 + 512 cells.
+		{"gemma-2 llama.cpp SWA", "google/gemma-2-27b", llama, 32768, 23*8192*32768 + 23*8192*4608},
+		// Gemma 3: layers 5, 11, …, 59 global (10), 52 local with window
+		// 1024: vLLM keeps cdiv(1023 + 8192, 16) + 1 = 577 blocks.
+		{"gemma-3 5:1 window 1024", "google/gemma-3-27b-it", vllm, 32768, 10*8192*32768 + 52*8192*(577*16)},
+		// Qwen3-Next: 12 full layers of 2 KV heads × 256 × 2 × 2 bytes, plus
+		// 36 Gated DeltaNet states: conv (2·2048 + 4096) × 3 and recurrent
+		// 32 × 128 × 128 elements, at 4 bytes.
+		{"Qwen3-Next hybrid", "Qwen/Qwen3-Next-80B-A3B-Instruct", vllm, 32768, 12*2048*32768 + 36*(8192*3+32*128*128)*4},
+		// Nemotron-49B: only 49 of 80 blocks attend: 49 × 8 × 128 × 2 × 2.
+		{"Nemotron-49B no-op blocks", "nvidia/Llama-3_3-Nemotron-Super-49B-v1", vllm, 8192, 8192 * 49 * 4096},
+		// Llama 4 Scout: 12 global NoPE layers keep every token; 36 chunked
+		// layers keep 8192 + 8192 tokens; 8 KV heads × 128 × 2 × 2 = 4 KiB.
+		{"Llama-4 chunked 8192", "meta-llama/Llama-4-Scout-17B-16E-Instruct", vllm, 131072, 12*4096*131072 + 36*4096*16384},
+		// llama.cpp pads to 256 and keeps chunk + n_ubatch cells.
+		{"Llama-4 llama.cpp chunked", "meta-llama/Llama-4-Scout-17B-16E-Instruct", llama, 131000, 12*4096*131072 + 36*4096*8704},
+		// fp8 cache halves it.
+		{"Qwen3-32B fp8 KV", "Qwen/Qwen3-32B", Request{Precision: BF16, KVDType: KVFP8}, 32768, 32768 * 128 << 10},
+		// Tensor parallel over 2 GPUs halves it per GPU.
+		{"Qwen3-32B TP2", "Qwen/Qwen3-32B", Request{Precision: BF16, TP: 2}, 32768, 32768 * 128 << 10},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := c.r
+			r.Context = c.ctx
+			e, err := byID(t, ms, c.id).Estimate(r)
+			require.NoError(t, err)
+			assert.Equal(t, c.want, e.KVBytes)
+		})
+	}
+}
+
+// TestParamsPublished compares derived counts with every published one.
+func TestParamsPublished(t *testing.T) {
+	n := 0
+	for _, m := range loadCatalogue(t) {
+		if m.PublishedParams == 0 {
+			continue
+		}
+		n++
+		t.Run(m.ID, func(t *testing.T) {
+			assert.InEpsilon(t, m.PublishedParams, m.Params(), 0.005)
+		})
+	}
+	assert.GreaterOrEqual(t, n, 15, "table covers at least 15 published counts")
+}
+
+// TestWeightsPublished compares derived 16-bit weights with each
+// checkpoint's published total_size.
+func TestWeightsPublished(t *testing.T) {
+	for _, m := range loadCatalogue(t) {
+		if m.WeightsBytes == 0 {
+			continue
+		}
+		t.Run(m.ID, func(t *testing.T) {
+			e, err := m.Estimate(Request{Precision: BF16, Context: 1})
+			require.NoError(t, err)
+			assert.InEpsilon(t, m.WeightsBytes, e.WeightsBytes, 0.01)
+		})
+	}
+}
+
+// TestVLLMLogs checks the estimate against what vLLM logged (field notes).
+func TestVLLMLogs(t *testing.T) {
+	ms := loadCatalogue(t)
+	// "Model loading took 61.03 GiB" for Qwen3-32B BF16.
+	e, err := byID(t, ms, "Qwen/Qwen3-32B").Estimate(Request{Precision: BF16, Context: 8192})
+	require.NoError(t, err)
+	assert.InDelta(t, 61.03, float64(e.WeightsBytes)/GiB, 0.02)
+	// gpt-oss-120b MXFP4: 61.29 GiB of weights logged; the weights plus the
+	// safety margin must cover it. In-budget use was 0.95 × 79.19 GiB less
+	// weights and 10.52 GiB of KV: 3.42 GiB, under activation + non-torch.
+	m := byID(t, ms, "openai/gpt-oss-120b")
+	e, err = m.Estimate(Request{Precision: Native, Context: 8192})
+	require.NoError(t, err)
+	assert.Equal(t, uint64(65_248_815_744), e.WeightsBytes, "2,167,371,072 BF16 params + MXFP4 blocks and scales")
+	var act, margin uint64
+	for _, o := range e.Overheads {
+		switch o.Name {
+		case "activation peak", "non-torch memory":
+			act += o.Bytes
+		case "safety margin":
+			margin = o.Bytes
+		}
+	}
+	assert.GreaterOrEqual(t, float64(e.WeightsBytes+margin)/GiB, 61.29)
+	assert.GreaterOrEqual(t, float64(act)/GiB, 0.95*79.19-61.29-10.52)
+}
+
+// TestGGUFMix checks the Q4_K_M mix lands where llama.cpp's files do:
+// between Q4_K's 4.5 and about 4.9 bits a weight for a dense 70B.
+func TestGGUFMix(t *testing.T) {
+	m := byID(t, loadCatalogue(t), "meta-llama/Llama-3.3-70B-Instruct")
+	for _, c := range []struct {
+		p        Precision
+		min, max float64
+	}{{Q4_K_M, 4.6, 4.95}, {Q5_K_M, 5.5, 5.8}, {Q6_K, 6.56, 6.6}, {Q8_0, 8.5, 8.51}} {
+		t.Run(string(c.p), func(t *testing.T) {
+			e, err := m.Estimate(Request{Precision: c.p, Runtime: LlamaCpp, Context: 256})
+			require.NoError(t, err)
+			bpw := float64(e.WeightsBytes) * 8 / float64(m.Params())
+			assert.True(t, bpw >= c.min && bpw <= c.max, "%s: %.3f bits per weight", c.p, bpw)
+		})
+	}
+}

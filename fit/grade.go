@@ -1,0 +1,110 @@
+package fit
+
+// Budget is the memory a model is graded against, per GPU.
+type Budget struct {
+	FreeBytes   uint64 // free now
+	UsableBytes uint64 // what a process could have on the empty card (total less the driver's reserve)
+	TotalBytes  uint64
+	// BandwidthBytesPerS is the card's memory bandwidth; 0 when unknown.
+	BandwidthBytesPerS uint64
+	GPUs               int
+}
+
+// usable is UsableBytes, or TotalBytes where the reserve is unknown.
+func (b Budget) usable() uint64 {
+	if b.UsableBytes > 0 {
+		return b.UsableBytes
+	}
+	return b.TotalBytes
+}
+
+// Status is a model's grade.
+type Status int
+
+// The grades, best first.
+const (
+	Fits         Status = iota // fits in free memory at the requested context
+	FitsShorter                // fits now only at a shorter context
+	NeedsFreeing               // fits the empty card, not the memory free now
+	TooBig                     // does not fit this card even when empty
+)
+
+var statusNames = [...]string{"fits", "fits-shorter", "needs-freeing", "too-big"}
+
+// String is the grade as the JSON output and the UI name it.
+func (s Status) String() string {
+	if s < 0 || int(s) >= len(statusNames) {
+		return "unknown"
+	}
+	return statusNames[s]
+}
+
+// MarshalText writes the grade's name.
+func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// MinContext is the shortest context "fits-shorter" offers: below 2K
+// tokens a chat model is of little use.
+const MinContext = 2048
+
+// Verdict is the grade of one model under one request and budget.
+type Verdict struct {
+	Status        Status
+	RequiredBytes uint64 // per GPU, at the requested context
+	RoomBytes     uint64 // fits: what is left over
+	// MaxContext is the largest context that fits now; 0 when none from
+	// MinContext up does.
+	MaxContext  int
+	ToFreeBytes uint64 // needs-freeing: what other processes must give up
+	// SmallestFittingPrecision is, for a model too big at the requested
+	// precision, the first of Precisions (most bits first) that fits the
+	// empty card; "" when none does.
+	SmallestFittingPrecision Precision
+	// CardsNeeded is, for too-big, how many such cards tensor parallelism
+	// needs at the requested precision (2, 4 or 8); 0 when 8 are not
+	// enough.
+	CardsNeeded int
+	// GPUMemoryUtilization is, under vLLM, the largest
+	// --gpu-memory-utilization the free memory allows (rounded down to
+	// two decimals); 0 for the other runtimes.
+	GPUMemoryUtilization float64
+	// Reason explains a request that could not be graded (a precision the
+	// runtime cannot load, heads that do not split); Status is then TooBig.
+	Reason string
+}
+
+// room is the memory free bytes give a model under runtime rt: under
+// vLLM, the budget util × total at the largest utilisation its start check
+// (free ≥ util × total, vllm/v1/worker/gpu_worker.py) allows once the
+// outside memory is set aside, util in hundredths as the flag is written.
+func room(rt Runtime, free, usable, outside uint64) (utilPct, in uint64) {
+	if rt != VLLM {
+		return 0, free
+	}
+	if free <= outside || usable == 0 {
+		return 0, 0
+	}
+	utilPct = min((free-outside)*100/usable, 100)
+	return utilPct, utilPct * usable / 100
+}
+
+// fitsIn reports whether need n fits free bytes.
+func fitsIn(rt Runtime, n *needs, free, usable uint64) bool {
+	if rt != VLLM {
+		return n.total() <= free
+	}
+	_, in := room(rt, free, usable, n.outside)
+	return n.inside <= in
+}
+
+// toFree is what must be freed, from free, for n to fit.
+func toFree(rt Runtime, n *needs, free, usable uint64) uint64 {
+	want := n.total()
+	if rt == VLLM && usable > 0 {
+		pct := (n.inside*100 + usable - 1) / usable
+		want = (pct*usable+99)/100 + n.outside
+	}
+	if want <= free {
+		return 0
+	}
+	return want - free
+}

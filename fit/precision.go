@@ -1,0 +1,123 @@
+package fit
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Precision is how a model's weights are stored in memory.
+type Precision string
+
+// The precisions headroom grades, from full precision down.
+const (
+	Native Precision = "native" // the checkpoint as published
+	BF16   Precision = "bf16"
+	FP8    Precision = "fp8"  // 8-bit float linears (vLLM --quantization fp8)
+	INT8   Precision = "int8" // 8-bit integer linears with per-channel scales (W8A8)
+	AWQ4   Precision = "awq4" // 4-bit AWQ/GPTQ linears, group size 128
+	Q8_0   Precision = "q8_0" // GGUF types, as llama-quantize mixes them
+	Q6_K   Precision = "q6_k"
+	Q5_K_M Precision = "q5_k_m"
+	Q4_K_M Precision = "q4_k_m"
+)
+
+// Precisions lists every precision, most bits first.
+var Precisions = []Precision{Native, BF16, FP8, INT8, AWQ4, Q8_0, Q6_K, Q5_K_M, Q4_K_M}
+
+// ParsePrecision reads a precision name, in any case.
+func ParsePrecision(s string) (Precision, error) {
+	p := Precision(strings.ToLower(strings.TrimSpace(s)))
+	for _, q := range Precisions {
+		if p == q {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("unknown precision %q (one of %s)", s, joinPrecisions())
+}
+
+func joinPrecisions() string {
+	s := make([]string, len(Precisions))
+	for i, p := range Precisions {
+		s[i] = string(p)
+	}
+	return strings.Join(s, ", ")
+}
+
+// gguf reports whether p is a GGUF type that only llama.cpp loads.
+func (p Precision) gguf() bool {
+	return p == Q8_0 || p == Q6_K || p == Q5_K_M || p == Q4_K_M
+}
+
+// Runtime is the inference engine a model will run under.
+type Runtime string
+
+// The runtimes headroom models.
+const (
+	VLLM         Runtime = "vllm"
+	LlamaCpp     Runtime = "llama.cpp"
+	Transformers Runtime = "transformers"
+)
+
+// Runtimes lists the runtimes, the default first.
+var Runtimes = []Runtime{VLLM, LlamaCpp, Transformers}
+
+// ParseRuntime reads a runtime name; "" is vLLM.
+func ParseRuntime(s string) (Runtime, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "vllm":
+		return VLLM, nil
+	case "llama.cpp", "llamacpp", "llama-cpp", "llama-server":
+		return LlamaCpp, nil
+	case "transformers", "hf":
+		return Transformers, nil
+	}
+	return "", fmt.Errorf("unknown runtime %q (one of vllm, llama.cpp, transformers)", s)
+}
+
+// KVDType is the cache's element type.
+type KVDType string
+
+// The KV cache types: 16-bit (the model's own dtype) or 8-bit, which is
+// fp8 under vLLM and q8_0 under llama.cpp.
+const (
+	KVAuto KVDType = "auto"
+	KV16   KVDType = "16"
+	KVFP8  KVDType = "fp8"
+)
+
+// ParseKVDType reads a KV cache type; "" is auto.
+func ParseKVDType(s string) (KVDType, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "auto":
+		return KVAuto, nil
+	case "16", "bf16", "fp16", "f16":
+		return KV16, nil
+	case "fp8", "8", "q8_0", "fp8_e4m3", "fp8_e5m2":
+		return KVFP8, nil
+	}
+	return "", fmt.Errorf("unknown KV cache type %q (one of auto, 16, fp8)", s)
+}
+
+// ErrUnsupported marks a precision or cache type a runtime cannot load.
+var ErrUnsupported = errors.New("not supported by this runtime")
+
+// errPrecision is the reason returned for each unsupported pairing; kept
+// as values so the matrix can report them without allocating.
+var (
+	errGGUFOnly     = fmt.Errorf("GGUF types run under llama.cpp: %w", ErrUnsupported)
+	errNoGGUF       = fmt.Errorf("llama.cpp loads GGUF types, not fp8, int8 or awq4: %w", ErrUnsupported)
+	errNoFP8KV      = fmt.Errorf("transformers has no fp8 KV cache: %w", ErrUnsupported)
+	errNativeFormat = fmt.Errorf("the checkpoint's quantisation is not modelled and its size is unknown: %w", ErrUnsupported)
+)
+
+// supports reports whether runtime rt can load precision p.
+func supports(rt Runtime, p Precision) error {
+	switch {
+	case p.gguf() && rt != LlamaCpp:
+		return errGGUFOnly
+	case rt == LlamaCpp && (p == FP8 || p == INT8 || p == AWQ4):
+		return errNoGGUF
+	}
+	return nil
+}

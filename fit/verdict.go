@@ -1,0 +1,115 @@
+package fit
+
+// Grade grades m under r against budget b.
+func Grade(m Model, r Request, b Budget) Verdict {
+	r = r.normal()
+	s, err := m.shape()
+	if err != nil {
+		return Verdict{Status: TooBig, Reason: err.Error()}
+	}
+	usable := b.usable()
+	w, err := s.weightBytes(r.Precision, r.Runtime, m.QuantizationConfig, m.WeightsBytes)
+	if err != nil {
+		return Verdict{Status: TooBig, Reason: err.Error()}
+	}
+	n, err := s.need(r, w, r.Context)
+	if err != nil {
+		return Verdict{Status: TooBig, Reason: err.Error()}
+	}
+	v := Verdict{RequiredBytes: n.total()}
+	if r.Runtime == VLLM {
+		pct, _ := room(VLLM, b.FreeBytes, usable, n.outside)
+		v.GPUMemoryUtilization = float64(pct) / 100
+	}
+	v.MaxContext = s.maxContext(r, w, b.FreeBytes, usable, m.ContextLimit())
+	switch {
+	case fitsIn(r.Runtime, &n, b.FreeBytes, usable):
+		v.Status = Fits
+		_, in := room(r.Runtime, b.FreeBytes, usable, n.outside)
+		if r.Runtime == VLLM {
+			v.RoomBytes = in - n.inside
+		} else {
+			v.RoomBytes = in - n.total()
+		}
+	case v.MaxContext >= MinContext:
+		v.Status = FitsShorter
+	case fitsIn(r.Runtime, &n, usable, usable):
+		v.Status = NeedsFreeing
+		v.ToFreeBytes = toFree(r.Runtime, &n, b.FreeBytes, usable)
+	default:
+		v.Status = TooBig
+		v.SmallestFittingPrecision = s.firstFitting(m, r, usable)
+		v.CardsNeeded = s.cardsNeeded(r, w, usable)
+	}
+	return v
+}
+
+// ContextLimit is the longest context the model's config allows
+// (max_position_embeddings), or 0 when the config does not say.
+func (m Model) ContextLimit() int {
+	return m.text().MaxPositionEmbeddings
+}
+
+// maxContext is the largest context, in steps of 256 tokens from
+// MinContext up to limit (or 1M tokens when the limit is unknown), that
+// fits free bytes now; 0 when even MinContext does not.
+func (s *shape) maxContext(r Request, w int64, free, usable uint64, limit int) int {
+	if limit <= 0 {
+		limit = 1 << 20
+	}
+	fits := func(ctx int) bool {
+		n, err := s.need(r, w, ctx)
+		return err == nil && fitsIn(r.Runtime, &n, free, usable)
+	}
+	if limit < MinContext || !fits(MinContext) {
+		return 0
+	}
+	if fits(limit) {
+		return limit
+	}
+	lo, hi := MinContext/256, limit/256 // lo fits; hi×256 may not
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		if fits(mid * 256) {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return lo * 256
+}
+
+// firstFitting is the first precision, most bits first, at which m fits
+// the empty card under r; "" when none does.
+func (s *shape) firstFitting(m Model, r Request, usable uint64) Precision {
+	for _, p := range Precisions {
+		w, err := s.weightBytes(p, r.Runtime, m.QuantizationConfig, m.WeightsBytes)
+		if err != nil {
+			continue
+		}
+		q := r
+		q.Precision = p
+		n, err := s.need(q, w, r.Context)
+		if err == nil && fitsIn(r.Runtime, &n, usable, usable) {
+			return p
+		}
+	}
+	return ""
+}
+
+// cardsNeeded is the fewest cards, 2, 4 or 8, over which tensor
+// parallelism fits m at r's precision; 0 when 8 are not enough.
+func (s *shape) cardsNeeded(r Request, w int64, usable uint64) int {
+	for _, tp := range []int{2, 4, 8} {
+		if tp <= r.TP || s.heads%tp != 0 {
+			continue
+		}
+		q := r
+		q.TP = tp
+		n, err := s.need(q, w, r.Context)
+		if err == nil && fitsIn(r.Runtime, &n, usable, usable) {
+			return tp
+		}
+	}
+	return 0
+}
