@@ -17,13 +17,3 @@ func loadCatalogue(t testing.TB) []Model {
 	require.NoError(t, err)
 	return ms
 }
-
-func TestDumpParams(t *testing.T) {
-	for _, m := range loadCatalogue(t) {
-		d := 0.0
-		if m.PublishedParams > 0 {
-			d = float64(m.Params()-m.PublishedParams) / float64(m.PublishedParams) * 100
-		}
-		t.Logf("%-45s %15d %15d %+.3f%% active %d kv/tok %d", m.ID, m.Params(), m.PublishedParams, d, m.ActiveParams(), m.KVBytesPerToken())
-	}
-}

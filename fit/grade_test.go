@@ -1,0 +1,195 @@
+package fit
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// rtx6000 is the RTX PRO 6000 Blackwell's 96 GiB, as a budget.
+func rtx6000(free uint64) Budget {
+	return Budget{FreeBytes: free, UsableBytes: 96 * GiB, TotalBytes: 96 * GiB, GPUs: 1}
+}
+
+func TestGrade(t *testing.T) {
+	ms := loadCatalogue(t)
+	q32 := byID(t, ms, "Qwen/Qwen3-32B")
+	l70 := byID(t, ms, "meta-llama/Llama-3.3-70B-Instruct")
+	cases := []struct {
+		name string
+		m    Model
+		r    Request
+		free uint64
+		want Status
+	}{
+		{"32B bf16 on an empty card", q32, Request{Precision: BF16, Context: 32768}, 96 * GiB, Fits},
+		{"32B bf16 with 30 GiB taken: only 2K–8K fits", q32, Request{Precision: BF16, Context: 40960}, 70 * GiB, FitsShorter},
+		{"32B bf16 with 40 GiB taken", q32, Request{Precision: BF16, Context: 32768}, 56 * GiB, NeedsFreeing},
+		{"70B bf16 never fits 96 GiB", l70, Request{Precision: BF16, Context: 8192}, 96 * GiB, TooBig},
+		{"70B fp8 fits", l70, Request{Precision: FP8, Context: 8192}, 96 * GiB, Fits},
+		{"70B q4_k_m under llama.cpp", l70, Request{Precision: Q4_K_M, Runtime: LlamaCpp, Context: 32768}, 96 * GiB, Fits},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			v := Grade(c.m, c.r, rtx6000(c.free))
+			require.Equal(t, c.want, v.Status, "%+v", v)
+			switch v.Status {
+			case Fits:
+				assert.Positive(t, v.RoomBytes)
+				assert.GreaterOrEqual(t, v.MaxContext, c.r.Context)
+			case FitsShorter:
+				assert.GreaterOrEqual(t, v.MaxContext, MinContext)
+				assert.Less(t, v.MaxContext, c.r.Context)
+			case NeedsFreeing:
+				assert.Positive(t, v.ToFreeBytes)
+				// Freeing what it says must be enough, and no byte less.
+				after := Grade(c.m, c.r, rtx6000(c.free+v.ToFreeBytes))
+				assert.Equal(t, Fits, after.Status)
+			case TooBig:
+				assert.Equal(t, FP8, v.SmallestFittingPrecision)
+				assert.Equal(t, 2, v.CardsNeeded)
+			}
+		})
+	}
+}
+
+// TestVLLMUtilisation checks the vLLM start check: free ≥ util × total,
+// with the CUDA context and graphs outside it.
+func TestVLLMUtilisation(t *testing.T) {
+	m := byID(t, loadCatalogue(t), "Qwen/Qwen3-32B")
+	r := Request{Precision: BF16, Context: 8192}
+	v := Grade(m, r, rtx6000(80*GiB))
+	e, err := m.Estimate(r)
+	require.NoError(t, err)
+	assert.LessOrEqual(t, v.GPUMemoryUtilization*96*GiB+float64(e.OutsideBytes), 80.0*GiB)
+	assert.Greater(t, (v.GPUMemoryUtilization+0.01)*96*GiB+float64(e.OutsideBytes), 80.0*GiB, "the largest that passes")
+	assert.LessOrEqual(t, float64(e.TotalBytes-e.OutsideBytes), v.GPUMemoryUtilization*96*GiB)
+	assert.Equal(t, fmt.Sprintf("%.2f", v.GPUMemoryUtilization), fmt.Sprint(v.GPUMemoryUtilization))
+}
+
+// TestMonotone: more context never needs less memory, and fewer bits
+// never need more, for every catalogue model and runtime.
+func TestMonotone(t *testing.T) {
+	ctxs := []int{1, 100, 2048, 4096, 8192, 8193, 16384, 32768, 131072}
+	ladder := map[Runtime][]Precision{
+		VLLM:         {BF16, FP8, AWQ4},
+		LlamaCpp:     {BF16, Q8_0, Q6_K, Q5_K_M, Q4_K_M},
+		Transformers: {BF16, INT8, AWQ4},
+	}
+	for _, m := range loadCatalogue(t) {
+		for rt, ps := range ladder {
+			t.Run(m.ID+"/"+string(rt), func(t *testing.T) {
+				prevP := uint64(1 << 63)
+				for _, p := range ps {
+					prevC := uint64(0)
+					for _, c := range ctxs {
+						e, err := m.Estimate(Request{Precision: p, Runtime: rt, Context: c})
+						require.NoError(t, err)
+						assert.GreaterOrEqual(t, e.TotalBytes, prevC, "%s at %d tokens", p, c)
+						prevC = e.TotalBytes
+					}
+					e, err := m.Estimate(Request{Precision: p, Runtime: rt, Context: 8192})
+					require.NoError(t, err)
+					assert.LessOrEqual(t, e.TotalBytes, prevP, "%s needs more than the precision above it", p)
+					prevP = e.TotalBytes
+				}
+			})
+		}
+	}
+}
+
+func TestUnsupported(t *testing.T) {
+	m := byID(t, loadCatalogue(t), "Qwen/Qwen3-32B")
+	for _, r := range []Request{
+		{Precision: Q4_K_M, Runtime: VLLM, Context: 8192},
+		{Precision: AWQ4, Runtime: LlamaCpp, Context: 8192},
+		{Precision: BF16, Runtime: Transformers, KVDType: KVFP8, Context: 8192},
+	} {
+		_, err := m.Estimate(r)
+		assert.ErrorIs(t, err, ErrUnsupported)
+		v := Grade(m, r, rtx6000(96*GiB))
+		assert.Equal(t, TooBig, v.Status)
+		assert.NotEmpty(t, v.Reason)
+	}
+	_, err := m.Estimate(Request{Precision: BF16, Context: 8192, TP: 3})
+	assert.ErrorIs(t, err, ErrBadRequest, "64 heads do not split over 3 GPUs")
+	_, err = m.Estimate(Request{Precision: BF16})
+	assert.ErrorIs(t, err, ErrBadRequest, "no context")
+}
+
+func TestStatusString(t *testing.T) {
+	for s, want := range map[Status]string{Fits: "fits", FitsShorter: "fits-shorter", NeedsFreeing: "needs-freeing", TooBig: "too-big", 9: "unknown"} {
+		assert.Equal(t, want, s.String())
+	}
+}
+
+func TestMatrixMatchesGrade(t *testing.T) {
+	ms := loadCatalogue(t)
+	ctxs := []int{32768, 4096, 8192}
+	for _, rt := range Runtimes {
+		r := Request{Runtime: rt}
+		mx := NewMatrix(ms, Precisions, ctxs, r, 96*GiB)
+		for _, free := range []uint64{96 * GiB, 60 * GiB, 20 * GiB} {
+			vs := mx.Overlay(free, nil)
+			require.Len(t, vs, len(ms)*len(Precisions)*3)
+			for mi, m := range ms {
+				for pi, p := range Precisions {
+					for ci, ctx := range mx.Contexts() {
+						got := vs[mx.Index(mi, pi, ci)]
+						q := r
+						q.Precision, q.Context = p, ctx
+						want := Grade(m, q, rtx6000(free))
+						if want.Status == FitsShorter && got.Status != FitsShorter {
+							// Grade looks at every context from 2K; the
+							// matrix only at its own columns.
+							assert.NotEqual(t, Fits, got.Status)
+							continue
+						}
+						assert.Equal(t, want.Status, got.Status, "%s %s %d at %s free", m.ID, p, ctx, FormatGiB(free))
+						assert.Equal(t, want.RequiredBytes, got.RequiredBytes)
+						assert.Equal(t, want.ToFreeBytes, got.ToFreeBytes)
+						assert.Equal(t, want.SmallestFittingPrecision, got.SmallestFittingPrecision)
+						assert.Equal(t, want.CardsNeeded, got.CardsNeeded)
+						assert.Equal(t, want.GPUMemoryUtilization, got.GPUMemoryUtilization)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestOverlayAllocatesNothing(t *testing.T) {
+	ms := loadCatalogue(t)
+	mx := NewMatrix(ms, Precisions, []int{4096, 8192, 32768}, Request{}, 96*GiB)
+	dst := make([]Verdict, mx.Len())
+	allocs := testing.AllocsPerRun(20, func() { dst = mx.Overlay(60*GiB, dst) })
+	assert.Zero(t, allocs)
+}
+
+func TestLaunch(t *testing.T) {
+	m := byID(t, loadCatalogue(t), "Qwen/Qwen3-32B")
+	r := Request{Precision: BF16, Context: 32768}
+	b := rtx6000(90 * GiB)
+	lc := Launch(m, r, Grade(m, r, b), b)
+	assert.Equal(t, "vllm serve Qwen/Qwen3-32B --max-model-len 32768 --gpu-memory-utilization 0.91", lc.VLLM)
+	assert.Equal(t, "llama-server -hf GGUF_REPO:BF16 -c 32768 -ngl 999 -fa on -np 1", lc.LlamaCpp)
+	r = Request{Precision: FP8, KVDType: KVFP8, Context: 40960, TP: 2}
+	lc = Launch(m, r, Grade(m, r, b), b)
+	assert.Contains(t, lc.VLLM, "--tensor-parallel-size 2 --kv-cache-dtype fp8 --quantization fp8")
+	assert.Empty(t, lc.LlamaCpp)
+}
+
+func TestDecode(t *testing.T) {
+	m := byID(t, loadCatalogue(t), "Qwen/Qwen3-32B")
+	r := Request{Precision: BF16, Context: 8192}
+	_, ok := DecodeTokensPerSecond(m, r, 0)
+	assert.False(t, ok)
+	// 1.792 TB/s (RTX PRO 6000) × 0.6 over 61 GiB + 2 GiB of KV ≈ 15.8 tok/s.
+	tps, ok := DecodeTokensPerSecond(m, r, 1792e9)
+	require.True(t, ok)
+	assert.InDelta(t, 0.6*1792e9/float64(65524246528+8192*262144), tps, 0.01)
+	moe, _ := DecodeTokensPerSecond(byID(t, loadCatalogue(t), "Qwen/Qwen3-30B-A3B"), r, 1792e9)
+	assert.Greater(t, moe, 5*tps, "a 3B-active MoE decodes far faster")
+}

@@ -1,0 +1,165 @@
+package fit
+
+import "slices"
+
+// Matrix is the fit of every model at every precision and context for
+// one runtime, KV type and TP, worked out once against the empty card.
+// Overlay then grades it against the free memory of the moment, cheaply
+// enough to run on every sample.
+type Matrix struct {
+	req        Request
+	usable     uint64
+	nModels    int
+	precisions []Precision
+	contexts   []int // ascending
+	cells      []cell
+}
+
+// cell is one (model, precision, context) need, precomputed.
+type cell struct {
+	inside, outside uint64
+	reason          string // why the runtime cannot run it; "" when it can
+	fitsEmpty       bool
+	smallest        int8 // index in Precisions of the first that fits empty; -1 none
+	cards           int8 // CardsNeeded at this precision
+}
+
+// NewMatrix works out the matrix for models × precisions × contexts under
+// r (its runtime, KV type and TP; its precision and context are ignored)
+// on a card with usable bytes. contexts are sorted ascending.
+func NewMatrix(models []Model, precisions []Precision, contexts []int, r Request, usable uint64) *Matrix {
+	r = r.normal()
+	mx := &Matrix{req: r, usable: usable, nModels: len(models),
+		precisions: slices.Clone(precisions), contexts: slices.Clone(contexts)}
+	slices.Sort(mx.contexts)
+	np, nc := len(precisions), len(mx.contexts)
+	mx.cells = make([]cell, len(models)*np*nc)
+	var all [16]struct { // every precision's weights, for SmallestFittingPrecision
+		w   int64
+		err error
+	}
+	for mi, m := range models {
+		s, err := m.shape()
+		for i, p := range Precisions {
+			if err == nil {
+				all[i].w, all[i].err = s.weightBytes(p, r.Runtime, m.QuantizationConfig, m.WeightsBytes)
+			}
+		}
+		for pi, p := range mx.precisions {
+			q := r
+			q.Precision = p
+			var w int64
+			werr := err
+			if werr == nil {
+				w, werr = s.weightBytes(p, r.Runtime, m.QuantizationConfig, m.WeightsBytes)
+			}
+			for ci, ctx := range mx.contexts {
+				c := &mx.cells[(mi*np+pi)*nc+ci]
+				c.smallest = -1
+				if werr != nil {
+					c.reason = werr.Error()
+					continue
+				}
+				n, nerr := s.need(q, w, ctx)
+				if nerr != nil {
+					c.reason = nerr.Error()
+					continue
+				}
+				c.inside, c.outside = n.inside, n.outside
+				c.fitsEmpty = fitsIn(r.Runtime, &n, usable, usable)
+				if !c.fitsEmpty {
+					q.Context = ctx
+					c.cards = int8(s.cardsNeeded(q, w, usable))
+					c.smallest = s.smallestIndex(q, all[:len(Precisions)], ctx, usable)
+				}
+			}
+		}
+	}
+	return mx
+}
+
+// smallestIndex is the index in Precisions of the first precision whose
+// weights (all[i]) fit the empty card at ctx; -1 when none does.
+func (s *shape) smallestIndex(r Request, all []struct {
+	w   int64
+	err error
+}, ctx int, usable uint64) int8 {
+	for i, p := range Precisions {
+		if all[i].err != nil {
+			continue
+		}
+		q := r
+		q.Precision = p
+		n, err := s.need(q, all[i].w, ctx)
+		if err == nil && fitsIn(r.Runtime, &n, usable, usable) {
+			return int8(i)
+		}
+	}
+	return -1
+}
+
+// Len is the number of cells: models × precisions × contexts.
+func (mx *Matrix) Len() int { return len(mx.cells) }
+
+// Precisions are the matrix's precisions, in the order given.
+func (mx *Matrix) Precisions() []Precision { return mx.precisions }
+
+// Contexts are the matrix's contexts, ascending.
+func (mx *Matrix) Contexts() []int { return mx.contexts }
+
+// Index is where the cell for a model, precision and context (indexes
+// into the models, Precisions and Contexts) lies in Overlay's output.
+func (mx *Matrix) Index(model, precision, context int) int {
+	return (model*len(mx.precisions)+precision)*len(mx.contexts) + context
+}
+
+// Overlay grades every cell against free bytes, into dst, and returns it.
+// It allocates nothing when dst has the capacity for Len cells. A cell's
+// MaxContext is the largest of the matrix's contexts that fits now, and
+// fits-shorter means a shorter one of them fits.
+func (mx *Matrix) Overlay(free uint64, dst []Verdict) []Verdict {
+	if cap(dst) < len(mx.cells) {
+		dst = make([]Verdict, len(mx.cells))
+	}
+	dst = dst[:len(mx.cells)]
+	rt, usable, nc := mx.req.Runtime, mx.usable, len(mx.contexts)
+	for row := 0; row < len(mx.cells); row += nc {
+		maxCtx := 0
+		for ci := range nc {
+			c := &mx.cells[row+ci]
+			v := &dst[row+ci]
+			*v = Verdict{RequiredBytes: c.inside + c.outside}
+			if c.reason != "" {
+				v.Status, v.Reason = TooBig, c.reason
+				continue
+			}
+			pct, in := room(rt, free, usable, c.outside)
+			if rt == VLLM {
+				v.GPUMemoryUtilization = float64(pct) / 100
+			}
+			n := needs{inside: c.inside, outside: c.outside}
+			switch {
+			case fitsIn(rt, &n, free, usable):
+				v.Status = Fits
+				v.RoomBytes = in - n.inside
+				if rt != VLLM {
+					v.RoomBytes = in - n.total()
+				}
+				maxCtx = mx.contexts[ci]
+			case maxCtx > 0:
+				v.Status = FitsShorter
+			case c.fitsEmpty:
+				v.Status, v.ToFreeBytes = NeedsFreeing, toFree(rt, &n, free, usable)
+			default:
+				v.Status, v.CardsNeeded = TooBig, int(c.cards)
+				if c.smallest >= 0 {
+					v.SmallestFittingPrecision = Precisions[c.smallest]
+				}
+			}
+		}
+		for ci := range nc {
+			dst[row+ci].MaxContext = maxCtx
+		}
+	}
+	return dst
+}
