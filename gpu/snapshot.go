@@ -84,13 +84,14 @@ func (m Memory) Usable() uint64 {
 	return m.Total.Value - m.Reserved.Value
 }
 
-// Device is one GPU as read at one moment.
+// Device is one GPU as read at one moment. A string left empty was not
+// read, and is null in JSON.
 type Device struct {
 	Index             int    `json:"index"`
 	Name              string `json:"name"`
-	UUID              string `json:"uuid,omitempty"`
-	ComputeCapability string `json:"compute_capability,omitempty"`
-	Architecture      string `json:"architecture,omitempty"`
+	UUID              string `json:"uuid"`
+	ComputeCapability string `json:"compute_capability"`
+	Architecture      string `json:"architecture"`
 	// UnifiedMemory marks a GPU that shares system memory (such as GB10);
 	// its memory figures come from the operating system, not the driver.
 	UnifiedMemory bool `json:"unified_memory"`
@@ -110,11 +111,43 @@ type Device struct {
 	ProcessNote string `json:"process_note,omitempty"`
 }
 
-// Process is one process holding memory on a device.
+// Process is one process holding memory on a device. A string left empty
+// was not read, and is null in JSON.
 type Process struct {
 	PID       uint32          `json:"pid"`
 	Name      string          `json:"name"`
-	User      string          `json:"user,omitempty"`
-	Command   string          `json:"command,omitempty"`
+	User      string          `json:"user"`
+	Command   string          `json:"command"`
 	UsedBytes Reading[uint64] `json:"used_bytes"`
+}
+
+// MarshalJSON writes the device with unread strings as null.
+func (d Device) MarshalJSON() ([]byte, error) {
+	type plain Device
+	return json.Marshal(struct {
+		plain
+		Name              *string `json:"name"`
+		UUID              *string `json:"uuid"`
+		ComputeCapability *string `json:"compute_capability"`
+		Architecture      *string `json:"architecture"`
+	}{plain(d), nullable(d.Name), nullable(d.UUID), nullable(d.ComputeCapability), nullable(d.Architecture)})
+}
+
+// MarshalJSON writes the process with unread strings as null.
+func (p Process) MarshalJSON() ([]byte, error) {
+	type plain Process
+	return json.Marshal(struct {
+		plain
+		Name    *string `json:"name"`
+		User    *string `json:"user"`
+		Command *string `json:"command"`
+	}{plain(p), nullable(p.Name), nullable(p.User), nullable(p.Command)})
+}
+
+// nullable is s, or nil (JSON null) when s is empty.
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
