@@ -1,8 +1,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"log"
 	"os"
+	"os/signal"
+	"syscall"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/term"
@@ -11,7 +16,10 @@ import (
 )
 
 // uiCmd is the default command: the live terminal UI.
-type uiCmd struct{}
+type uiCmd struct {
+	Log    string `name:"log" placeholder:"FILE" type:"path" help:"Append a log of failed samples, watch alerts and copies to FILE (nothing is printed while the UI runs)."`
+	NoBell bool   `name:"no-bell" help:"Do not ring the terminal bell when a watched model starts or stops fitting."`
+}
 
 // Run opens the terminal UI. When standard output is not a terminal it
 // prints one snapshot instead and exits 0. Without a live GPU it plans for
@@ -33,13 +41,49 @@ func (c *uiCmd) Run(a *app) error {
 	if err != nil {
 		return err
 	}
+	logger, closeLog, err := openLog(c.Log)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
 	g := a.cli.Globals
 	p := tea.NewProgram(ui.New(ui.Config{
 		Source: src, Models: models, Cards: cards,
 		Interval: g.Interval, Context: int(g.Context), NoColor: g.colorOff(),
-	}), tea.WithFPS(10))
-	if _, err := p.Run(); err != nil {
-		return fmt.Errorf("running the UI: %w", err)
+		NoBell: c.NoBell, Log: logger,
+	}), tea.WithFPS(ui.FPS))
+	// bubbletea quits cleanly on SIGINT and SIGTERM; a hangup (the tmux
+	// pane or ssh session closed) must restore the terminal too.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer func() { signal.Stop(hup); close(hup) }()
+	go func() {
+		if _, ok := <-hup; ok {
+			p.Quit()
+		}
+	}()
+	_, err = p.Run()
+	switch {
+	case err == nil, errors.Is(err, tea.ErrInterrupted):
+		return nil
+	case errors.Is(err, tea.ErrProgramPanic):
+		logger.Printf("the UI crashed: %v", err)
+		return fmt.Errorf("the UI crashed; the terminal was restored and the panic is reported above")
 	}
-	return nil
+	return fmt.Errorf("running the UI: %w", err)
+}
+
+// openLog opens the --log file for appending, or discards the log when
+// no file is named.
+func openLog(path string) (*log.Logger, func(), error) {
+	if path == "" {
+		return log.New(io.Discard, "", 0), func() {}, nil
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, nil, usageError{fmt.Errorf("--log: %w", err)}
+	}
+	l := log.New(f, "headroom ", log.LstdFlags)
+	l.Printf("started")
+	return l, func() { l.Printf("stopped"); f.Close() }, nil
 }

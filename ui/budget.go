@@ -1,0 +1,111 @@
+package ui
+
+import (
+	"github.com/headroom-dev/headroom/fit"
+	"github.com/headroom-dev/headroom/gpu"
+)
+
+// device is the selected GPU, or a zero Device before the first sample.
+func (m *Model) device() gpu.Device {
+	d, _ := m.deviceOK()
+	return d
+}
+
+// deviceOK is the selected GPU, and false before the first sample.
+func (m *Model) deviceOK() (gpu.Device, bool) {
+	if len(m.snap.Devices) == 0 {
+		return gpu.Device{}, false
+	}
+	return m.snap.Devices[min(m.sel.gpu, len(m.snap.Devices)-1)], true
+}
+
+// budget is the memory the fit is graded against: the selected GPU's, or
+// under tensor parallelism the least any GPU has, since every GPU must
+// hold its share. ok is false when the memory cannot be read.
+func (m *Model) budget() (fit.Budget, bool) {
+	d, ok := m.deviceOK()
+	if !ok || d.Lost || !d.Memory.Total.OK || !d.Memory.Free.OK {
+		return fit.Budget{}, false
+	}
+	b := deviceBudget(d)
+	b.GPUs = 1
+	if m.sel.tpFor(len(m.snap.Devices)) > 1 {
+		for _, o := range m.snap.Devices {
+			if o.Lost || !o.Memory.Free.OK {
+				return fit.Budget{}, false
+			}
+			ob := deviceBudget(o)
+			b.FreeBytes, b.UsableBytes, b.TotalBytes = min(b.FreeBytes, ob.FreeBytes), min(b.UsableBytes, ob.UsableBytes), min(b.TotalBytes, ob.TotalBytes)
+		}
+		b.GPUs = len(m.snap.Devices)
+	}
+	b.BandwidthBytesPerS = m.bandwidth(d.Name)
+	return b, true
+}
+
+// deviceBudget is one GPU's memory as a fit budget.
+func deviceBudget(d gpu.Device) fit.Budget {
+	b := fit.Budget{FreeBytes: d.Memory.Free.Value, TotalBytes: d.Memory.Total.Value}
+	if d.Memory.Reserved.OK {
+		b.UsableBytes = d.Memory.Usable()
+	}
+	return b
+}
+
+// bandwidth is the memory bandwidth the card catalogue gives for a GPU of
+// this name; 0 when the card is not in it or its bandwidth is unknown.
+func (m *Model) bandwidth(name string) uint64 {
+	if bw, ok := m.bandwidths[name]; ok {
+		return bw
+	}
+	var bw uint64
+	if c, err := gpu.FindCard(m.cfg.Cards, name); err == nil && c.BandwidthBytesPerS != nil {
+		bw = *c.BandwidthBytesPerS
+	}
+	m.bandwidths[name] = bw
+	return bw
+}
+
+// regrade grades the matrix against the budget of the moment.
+func (m *Model) regrade() {
+	b, ok := m.budget()
+	if !ok {
+		m.matrix.grid.graded = false
+		return
+	}
+	m.matrix.grid.grade(b, m.sel)
+	if m.matrix.sort == sortHeadroom {
+		m.matrix.arrange()
+	}
+}
+
+// focus gathers what the detail pane describes.
+func (m *Model) focus() focus {
+	i, ok := m.matrix.selected()
+	b, bok := m.budget()
+	if !ok || !bok {
+		return focus{}
+	}
+	md := m.cfg.Models[i]
+	r := request(md, m.matrix.precision(), m.sel, b.GPUs)
+	return focus{
+		model:      md,
+		ok:         true,
+		request:    r,
+		verdict:    fit.Grade(md, r, b),
+		precisions: m.matrix.columns(),
+		budget:     b,
+		device:     m.device(),
+		watched:    m.watch != nil && m.watch.model == i,
+	}
+}
+
+// request is what model m is graded for at precision p: the chosen
+// context, held to the model's limit.
+func request(m fit.Model, p fit.Precision, sel selection, gpus int) fit.Request {
+	ctx := sel.context()
+	if lim := m.ContextLimit(); lim > 0 && (ctx == modelMax || ctx > lim) {
+		ctx = lim
+	}
+	return fit.Request{Precision: p, Runtime: sel.runtimeName(), Context: ctx, TP: sel.tpFor(gpus)}
+}

@@ -1,0 +1,104 @@
+package ui
+
+import (
+	"strconv"
+
+	"charm.land/lipgloss/v2"
+
+	"github.com/headroom-dev/headroom/fit"
+)
+
+// Status symbols: every status is told by its symbol as well as its colour.
+const (
+	symbolFits         = "✓"
+	symbolShorter      = "◐"
+	symbolNeedsFreeing = "!"
+	symbolTooBig       = "✗"
+	symbolNA           = "·"
+)
+
+// cellWidth is the cells one matrix column takes, a space included.
+const cellWidth = 9
+
+// gradable reports whether the engine could grade the request at all (a
+// precision the runtime cannot load cannot).
+func gradable(v fit.Verdict) bool { return v.Reason == "" }
+
+// cellText is a verdict in at most eight cells: its symbol, then the room
+// left (fits), the longest context that fits (fits-shorter), what must be
+// freed (needs-freeing) or what it needs (too-big).
+func cellText(v fit.Verdict) string {
+	if !gradable(v) {
+		return symbolNA + " n/a"
+	}
+	switch v.Status {
+	case fit.Fits:
+		return symbolFits + " " + gibShort(v.RoomBytes)
+	case fit.FitsShorter:
+		return symbolShorter + " " + contextShort(v.MaxContext)
+	case fit.NeedsFreeing:
+		return symbolNeedsFreeing + " " + gibShort(v.ToFreeBytes)
+	}
+	return symbolTooBig + " " + gibShort(v.RequiredBytes)
+}
+
+// statusStyle is the colour of a verdict.
+func statusStyle(s *Styles, v fit.Verdict) lipgloss.Style {
+	if !gradable(v) {
+		return s.Faint
+	}
+	switch v.Status {
+	case fit.Fits:
+		return s.Fits
+	case fit.FitsShorter:
+		return s.Shorter
+	case fit.NeedsFreeing:
+		return s.NeedsFreeing
+	}
+	return s.TooBig
+}
+
+// statusWords is a verdict in words, for the detail pane.
+func statusWords(v fit.Verdict) string {
+	if !gradable(v) {
+		return symbolNA + " cannot be graded: " + v.Reason
+	}
+	switch v.Status {
+	case fit.Fits:
+		return symbolFits + " fits, " + fit.FormatGiB(v.RoomBytes) + " to spare"
+	case fit.FitsShorter:
+		return symbolShorter + " fits now only up to " + fit.FormatContext(v.MaxContext) + " context"
+	case fit.NeedsFreeing:
+		return symbolNeedsFreeing + " needs " + fit.FormatGiB(v.ToFreeBytes) + " freed first"
+	}
+	w := symbolTooBig + " too big: needs " + fit.FormatGiB(v.RequiredBytes)
+	if v.SmallestFittingPrecision != "" {
+		w += "; " + string(v.SmallestFittingPrecision) + " fits the empty card"
+	}
+	if v.CardsNeeded > 0 {
+		w += "; " + strconv.Itoa(v.CardsNeeded) + " cards with tensor parallel"
+	}
+	return w
+}
+
+// legend explains the cells in one line.
+func legend(s *Styles, wide bool) string {
+	if !wide {
+		return s.Fits.Render(symbolFits+" room") + " " + s.Shorter.Render(symbolShorter+" max ctx") + " " +
+			s.NeedsFreeing.Render(symbolNeedsFreeing+" to free") + " " + s.TooBig.Render(symbolTooBig+" needs")
+	}
+	return s.Fits.Render(symbolFits+" fits (room left)") + "  " + s.Shorter.Render(symbolShorter+" fits shorter (max context)") + "  " +
+		s.NeedsFreeing.Render(symbolNeedsFreeing+" free memory first (to free)") + "  " + s.TooBig.Render(symbolTooBig+" too big (needs)")
+}
+
+// contextShort writes a token count in at most six cells: "32K", "24.5K",
+// "131K". It rounds down, so it never claims more context than fits.
+func contextShort(n int) string {
+	switch {
+	case n%1024 == 0:
+		return fit.FormatContext(n)
+	case n < 100<<10:
+		return strconv.FormatFloat(float64(n*10/1024)/10, 'f', 1, 64) + "K"
+	}
+	return strconv.Itoa(n/1024) + "K"
+}

@@ -1,0 +1,121 @@
+package ui
+
+import (
+	"slices"
+
+	"github.com/headroom-dev/headroom/fit"
+)
+
+// contextLadder are the contexts the engine's matrix is worked out at,
+// besides the choices of the context key and each model's own limit. A
+// fits-shorter cell reports the largest of them that fits now, so they
+// are spaced about 1.5× apart; the detail pane gives the exact figure.
+var contextLadder = []int{2 << 10, 3 << 10, 4 << 10, 6 << 10, 8 << 10, 12 << 10, 16 << 10, 24 << 10, 32 << 10,
+	48 << 10, 64 << 10, 96 << 10, 128 << 10, 192 << 10, 256 << 10, 384 << 10, 512 << 10, 768 << 10, 1 << 20}
+
+// gridKey is what the engine's matrix depends on beyond the catalogue.
+type gridKey struct {
+	runtime fit.Runtime
+	tp      int
+	usable  uint64
+}
+
+// grid is every model × precision verdict at the chosen context, for the
+// selected GPU's free memory now. The engine's matrix is worked out once
+// per runtime, tensor parallelism and card; each sample only overlays the
+// free memory on it.
+type grid struct {
+	models   []fit.Model
+	contexts []int // the matrix's contexts, ascending
+	key      gridKey
+	mx       *fit.Matrix
+	overlay  []fit.Verdict // reused by every Overlay
+	verdicts []fit.Verdict // row-major: a model's precisions in fit.Precisions order
+	graded   bool          // a budget has been graded against
+}
+
+func newGrid(models []fit.Model, chosen []int) grid {
+	ctxs := slices.Clone(contextLadder)
+	for _, c := range chosen {
+		if c != modelMax {
+			ctxs = append(ctxs, c)
+		}
+	}
+	for _, m := range models {
+		if l := m.ContextLimit(); l > 0 {
+			ctxs = append(ctxs, l)
+		}
+	}
+	slices.Sort(ctxs)
+	return grid{models: models, contexts: slices.Compact(ctxs),
+		verdicts: make([]fit.Verdict, len(models)*len(fit.Precisions))}
+}
+
+// at is model i's verdict at precision p.
+func (g grid) at(i int, p fit.Precision) fit.Verdict {
+	j := slices.Index(fit.Precisions, p)
+	if !g.graded || j < 0 {
+		return fit.Verdict{}
+	}
+	return g.verdicts[i*len(fit.Precisions)+j]
+}
+
+// grade grades every cell against budget b under the user's selection. It
+// works the matrix out again only when the runtime, the tensor
+// parallelism or the card changed.
+func (g *grid) grade(b fit.Budget, sel selection) {
+	key := gridKey{runtime: sel.runtimeName(), tp: sel.tpFor(b.GPUs), usable: usable(b)}
+	if g.mx == nil || key != g.key {
+		g.mx = fit.NewMatrix(g.models, fit.Precisions, g.contexts, fit.Request{Runtime: key.runtime, TP: key.tp}, key.usable)
+		g.key = key
+	}
+	g.overlay = g.mx.Overlay(b.FreeBytes, g.overlay)
+	np := len(fit.Precisions)
+	for i, m := range g.models {
+		for j := range fit.Precisions {
+			g.verdicts[i*np+j] = g.cell(i, j, sel.context(), m.ContextLimit())
+		}
+	}
+	g.graded = true
+}
+
+// cell is model i's verdict at precision j and the chosen context. A
+// context past the model's limit is graded at the limit, and at best fits
+// shorter: the model cannot be served at more. MaxContext is the largest
+// matrix context within the limit that fits now.
+func (g *grid) cell(i, j, chosen, limit int) fit.Verdict {
+	if limit <= 0 {
+		limit = g.contexts[len(g.contexts)-1]
+		if chosen == modelMax {
+			return fit.Verdict{Status: fit.TooBig, Reason: "the model's longest context is not known"}
+		}
+	}
+	eff := chosen
+	if chosen == modelMax || chosen > limit {
+		eff = limit
+	}
+	v := g.overlay[g.mx.Index(i, j, slices.Index(g.contexts, eff))]
+	v.MaxContext = 0
+	for c := len(g.contexts) - 1; c >= 0; c-- {
+		if g.contexts[c] > limit {
+			continue
+		}
+		if w := g.overlay[g.mx.Index(i, j, c)]; w.Reason == "" && w.Status == fit.Fits {
+			v.MaxContext = g.contexts[c]
+			break
+		}
+	}
+	if v.Status == fit.Fits && chosen != modelMax && eff < chosen {
+		v.Status, v.RoomBytes = fit.FitsShorter, 0
+	}
+	return v
+}
+
+// usable is the memory a process could have on the empty card: total less
+// the driver's reservation, or the total where that is unknown.
+func usable(b fit.Budget) uint64 {
+	if b.UsableBytes > 0 {
+		return b.UsableBytes
+	}
+	return b.TotalBytes
+}

@@ -1,0 +1,253 @@
+package ui
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/headroom-dev/headroom/fit"
+)
+
+// sortOrder is how the matrix orders its rows.
+type sortOrder int
+
+const (
+	sortSize     sortOrder = iota // parameters, smallest first
+	sortName                      // name, A to Z
+	sortHeadroom                  // least memory needed at the chosen precision first
+)
+
+var sortNames = [...]string{"size", "name", "headroom"}
+
+// defaultColumns are the precisions shown until the full set is asked for.
+var defaultColumns = []fit.Precision{fit.Native, fit.FP8, fit.INT8, fit.Q4_K_M}
+
+// matrix is the main panel: one row per catalogue model, one column per
+// precision, each cell the model's status at the chosen context against
+// the selected GPU's free memory now.
+type matrix struct {
+	common
+	models []fit.Model
+	params []int64 // each model's parameter count, for the size sort
+	grid   grid    // every model × precision, graded
+	rows   []int   // the models shown, filtered and sorted: indices into models
+	all    bool    // every precision, not just defaultColumns
+	col    int     // the selected column
+	chosen int     // the selected model, an index into models; -1 when none is shown
+	offset int     // the first row drawn
+	filter string
+	sort   sortOrder
+	watch  int // the watched model, -1 for none
+}
+
+func newMatrix(c common, models []fit.Model, contexts []int) matrix {
+	mx := matrix{common: c, models: models, params: make([]int64, len(models)), chosen: -1, watch: -1}
+	for i, m := range models {
+		mx.params[i] = m.Params()
+	}
+	mx.grid = newGrid(models, contexts)
+	mx.arrange()
+	return mx
+}
+
+// columns are the precisions drawn.
+func (mx matrix) columns() []fit.Precision {
+	if mx.all {
+		return fit.Precisions
+	}
+	return defaultColumns
+}
+
+// precision is the selected column's precision.
+func (mx matrix) precision() fit.Precision { return mx.columns()[mx.col] }
+
+// verdict is a model's grade at a precision.
+func (mx matrix) verdict(model int, p fit.Precision) fit.Verdict { return mx.grid.at(model, p) }
+
+// selected is the model under the cursor, and false when no row is shown.
+func (mx matrix) selected() (int, bool) { return mx.chosen, mx.chosen >= 0 }
+
+// cursor is the selected model's row.
+func (mx matrix) cursor() int { return max(slices.Index(mx.rows, mx.chosen), 0) }
+
+// move steps the cursor by n rows.
+func (mx *matrix) move(n int) {
+	if len(mx.rows) == 0 {
+		return
+	}
+	mx.chosen = mx.rows[min(max(mx.cursor()+n, 0), len(mx.rows)-1)]
+	mx.scroll()
+}
+
+// moveColumn steps the selected precision by n columns.
+func (mx *matrix) moveColumn(n int) {
+	mx.col = min(max(mx.col+n, 0), len(mx.columns())-1)
+}
+
+// toggleAllPrecisions shows every precision or the default few, keeping
+// the selected precision where it is still shown.
+func (mx *matrix) toggleAllPrecisions() {
+	p := mx.precision()
+	mx.all = !mx.all
+	mx.col = max(slices.Index(mx.columns(), p), 0)
+}
+
+// cycleSort moves to the next sort order.
+func (mx *matrix) cycleSort() {
+	mx.sort = (mx.sort + 1) % sortOrder(len(sortNames))
+	mx.arrange()
+}
+
+// setFilter shows only the models whose name or id holds f.
+func (mx *matrix) setFilter(f string) {
+	mx.filter = f
+	mx.arrange()
+}
+
+// arrange rebuilds the rows from the filter and the sort order, keeping
+// the selected model when it is still shown.
+func (mx *matrix) arrange() {
+	f := strings.ToLower(mx.filter)
+	mx.rows = mx.rows[:0]
+	for i, m := range mx.models {
+		if f == "" || strings.Contains(strings.ToLower(m.Name), f) || strings.Contains(strings.ToLower(m.ID), f) {
+			mx.rows = append(mx.rows, i)
+		}
+	}
+	p := mx.precision()
+	slices.SortStableFunc(mx.rows, func(a, b int) int {
+		switch mx.sort {
+		case sortName:
+			return strings.Compare(strings.ToLower(mx.models[a].Name), strings.ToLower(mx.models[b].Name))
+		case sortHeadroom:
+			va, vb := mx.verdict(a, p), mx.verdict(b, p)
+			if gradable(va) != gradable(vb) {
+				return boolOrder(gradable(va))
+			}
+			return cmp.Compare(va.RequiredBytes, vb.RequiredBytes)
+		}
+		return cmp.Compare(mx.params[a], mx.params[b])
+	})
+	switch {
+	case len(mx.rows) == 0:
+		mx.chosen = -1
+	case !slices.Contains(mx.rows, mx.chosen):
+		mx.chosen = mx.rows[0]
+	}
+	mx.scroll()
+}
+
+// SetSize records the panel's size and keeps the cursor in view.
+func (mx *matrix) SetSize(width, height int) {
+	mx.common.SetSize(width, height)
+	mx.scroll()
+}
+
+// scroll moves the window of drawn rows so that the cursor is in it.
+func (mx *matrix) scroll() {
+	visible := max(mx.height-1, 1)
+	c := mx.cursor()
+	mx.offset = min(max(mx.offset, c-visible+1), c)
+	mx.offset = max(min(mx.offset, len(mx.rows)-visible), 0)
+}
+
+// nameWidth is the width of the model column.
+func (mx matrix) nameWidth() int {
+	w := 10
+	for _, i := range mx.rows {
+		w = max(w, ansi.StringWidth(mx.models[i].Name)+2)
+	}
+	return min(w, 30, max(mx.width-cellWidth*len(mx.columns()), 12))
+}
+
+// View draws the header row and as many model rows as fit the height.
+func (mx matrix) View() []string {
+	s := mx.styles
+	cols := mx.columns()
+	nameW := mx.nameWidth()
+	// When the columns do not all fit, draw a window of them around the
+	// selected one.
+	fitCols := max((mx.width-nameW)/cellWidth, 1)
+	first := min(max(mx.col-fitCols+1, 0), max(len(cols)-fitCols, 0))
+	last := min(first+fitCols, len(cols))
+
+	title := "MODEL"
+	if n := len(mx.rows); n > mx.height-1 {
+		title = fmt.Sprintf("MODEL %d–%d of %d", mx.offset+1, min(mx.offset+mx.height-1, n), n)
+	}
+	var b strings.Builder
+	b.WriteString(s.Faint.Render(fit1(title, nameW)))
+	for c := first; c < last; c++ {
+		name := fit1(string(cols[c]), cellWidth)
+		if c == mx.col {
+			name = s.Title.Render(name)
+		} else {
+			name = s.Faint.Render(name)
+		}
+		b.WriteString(name)
+	}
+	lines := []string{b.String()}
+	if len(mx.rows) == 0 {
+		return append(lines, s.Faint.Render("no model matches the filter "+fmt.Sprintf("%q", mx.filter)))
+	}
+	for r := mx.offset; r < len(mx.rows) && len(lines) < mx.height; r++ {
+		lines = append(lines, mx.row(mx.rows[r], nameW, first, last))
+	}
+	return lines
+}
+
+// row draws one model's line.
+func (mx matrix) row(i, nameW, first, last int) string {
+	s := mx.styles
+	cols := mx.columns()
+	mark := "  "
+	if i == mx.watch {
+		mark = "◆ "
+	}
+	name := fit1(mark+mx.models[i].Name, nameW-1) + " "
+	if i == mx.chosen {
+		name = s.Selected.Render(name)
+	}
+	var b strings.Builder
+	b.WriteString(name)
+	for c := first; c < last; c++ {
+		cell := "…"
+		if mx.grid.graded {
+			v := mx.verdict(i, cols[c])
+			cell = cellText(v)
+			st := statusStyle(s, v)
+			if i == mx.chosen && c == mx.col {
+				st = st.Reverse(true)
+			}
+			cell = st.Render(fit1(cell, cellWidth-1)) + " "
+		} else {
+			cell = fit1(cell, cellWidth)
+		}
+		b.WriteString(cell)
+	}
+	return b.String()
+}
+
+// fitting returns the shown models that can be loaded now at the selected
+// precision (fits or fits-shorter), for the narrow layout.
+func (mx matrix) fitting() []int {
+	var out []int
+	p := mx.precision()
+	for _, i := range mx.rows {
+		if v := mx.verdict(i, p); gradable(v) && (v.Status == fit.Fits || v.Status == fit.FitsShorter) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// boolOrder sorts true before false.
+func boolOrder(first bool) int {
+	if first {
+		return -1
+	}
+	return 1
+}

@@ -1,0 +1,95 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/headroom-dev/headroom/gpu"
+)
+
+// processes is the panel, toggled with P, that lists the processes holding
+// memory on the selected GPU, largest first.
+type processes struct {
+	common
+	device gpu.Device
+}
+
+// View draws the panel into p.height lines at most.
+func (p processes) View() []string {
+	s := p.styles
+	lines := []string{s.Title.Render(fmt.Sprintf("Processes on GPU %d, largest first", p.device.Index))}
+	procs := largestFirst(p.device.Processes)
+	if len(procs) == 0 {
+		lines = append(lines, s.Faint.Render("no process holds memory on this GPU"))
+	} else {
+		lines = append(lines, s.Faint.Render(fmt.Sprintf("%8s  %-10s %9s  %s", "PID", "USER", "GiB", "NAME")))
+	}
+	for _, pr := range procs {
+		lines = append(lines, processLine(pr))
+	}
+	if p.device.ProcessNote != "" {
+		lines = append(lines, s.Faint.Render(p.device.ProcessNote))
+	}
+	if len(lines) > p.height {
+		hidden := len(lines) - p.height + 1
+		lines = append(lines[:max(p.height-1, 0)], s.Faint.Render(fmt.Sprintf("  … %d more", hidden)))
+	}
+	return lines
+}
+
+// processLine is one row: PID, user, GiB, then name and command.
+func processLine(pr gpu.Process) string {
+	user := pr.User
+	if user == "" {
+		user = "?"
+	}
+	used := "n/a"
+	if pr.UsedBytes.OK {
+		used = gib(pr.UsedBytes.Value)
+	}
+	name := pr.Name
+	if pr.Command != "" {
+		name += "  " + pr.Command
+	}
+	return fmt.Sprintf("%8s  %-10s %9s  %s", strconv.FormatUint(uint64(pr.PID), 10), clip(user, 10), used, name)
+}
+
+// largestFirst returns the processes sorted by memory held, largest
+// first; those whose memory could not be read go last.
+func largestFirst(ps []gpu.Process) []gpu.Process {
+	out := slices.Clone(ps)
+	slices.SortStableFunc(out, func(a, b gpu.Process) int {
+		switch {
+		case a.UsedBytes.OK != b.UsedBytes.OK:
+			if a.UsedBytes.OK {
+				return -1
+			}
+			return 1
+		case a.UsedBytes.Value > b.UsedBytes.Value:
+			return -1
+		case a.UsedBytes.Value < b.UsedBytes.Value:
+			return 1
+		}
+		return int(a.PID) - int(b.PID)
+	})
+	return out
+}
+
+// holders picks the fewest processes, largest first, whose memory adds up
+// to at least need bytes: what a user would stop to make room. It returns
+// all of them when even that is not enough.
+func holders(ps []gpu.Process, need uint64) []gpu.Process {
+	var got uint64
+	sorted := largestFirst(ps)
+	for i, p := range sorted {
+		if !p.UsedBytes.OK {
+			return sorted[:i]
+		}
+		got += p.UsedBytes.Value
+		if got >= need {
+			return sorted[:i+1]
+		}
+	}
+	return sorted
+}

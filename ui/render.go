@@ -1,0 +1,173 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// compose draws the whole screen for the current size and state. It runs
+// in Update, only when something changed; View returns its result.
+func (m *Model) compose() string {
+	w, h := m.com.width, m.com.height
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	var lines []string
+	switch l := layoutFor(w, h); l {
+	case layoutTiny:
+		lines = []string{m.summary()}
+	case layoutNarrow:
+		lines = m.narrow(w, h)
+	default:
+		lines = m.wide(w, h, l == layoutFull)
+	}
+	return frame(lines, w, h)
+}
+
+// wide is the compact (80×24) and full layouts: notices, GPUs, the status
+// line, the matrix with the detail or processes pane, and the key help.
+func (m *Model) wide(w, h int, full bool) []string {
+	limit := 2
+	if full {
+		limit = 4
+	}
+	banners := m.banners(limit)
+	m.header.full, m.header.selected = full, m.sel.gpu
+	m.header.SetSize(w, max(h/3, 1))
+	lines := append(banners, m.header.View()...)
+	lines = append(lines, m.statusLine(w))
+	bodyH := h - len(lines) - 1
+	body := m.body(w, bodyH, full)
+	body = append(body, make([]string, max(bodyH-len(body), 0))...)
+	return append(append(lines, body...), m.footer(w))
+}
+
+// body is the matrix and the pane beside or below it, or the full help.
+func (m *Model) body(w, h int, full bool) []string {
+	if h <= 0 {
+		return nil
+	}
+	if m.showHelp {
+		m.help.SetWidth(w)
+		return strings.Split(m.help.FullHelpView(m.com.keys.FullHelp()), "\n")
+	}
+	natural := 30 + cellWidth*len(m.matrix.columns())
+	if full {
+		mw := min(natural, w*6/10)
+		if pw := w - mw - 3; pw >= 70 {
+			m.matrix.SetSize(mw, h)
+			return beside(m.matrix.View(), m.pane(pw, h), mw, m.com.styles.Faint.Render(" │ "))
+		}
+	}
+	paneH := min(9, h/2)
+	if h < 8 {
+		paneH = 0
+	}
+	m.matrix.SetSize(w, h-paneH)
+	lines := m.matrix.View()
+	lines = append(lines, make([]string, max(h-paneH-len(lines), 0))...)
+	if paneH > 0 {
+		lines = append(lines, m.pane(w, paneH)...)
+	}
+	return lines
+}
+
+// pane is the detail pane, or the processes panel when it is toggled on.
+func (m *Model) pane(w, h int) []string {
+	if m.showProcs {
+		m.procs.device = m.device()
+		m.procs.SetSize(w, h)
+		return m.procs.View()
+	}
+	m.detail.SetSize(w, h)
+	return m.detail.View(m.focus())
+}
+
+// beside puts two columns of lines side by side, the left one padded to
+// width lw.
+func beside(left, right []string, lw int, sep string) []string {
+	n := max(len(left), len(right))
+	out := make([]string, n)
+	for i := range n {
+		var l, r string
+		if i < len(left) {
+			l = left[i]
+		}
+		if i < len(right) {
+			r = right[i]
+		}
+		out[i] = fit1(l, lw) + sep + r
+	}
+	return out
+}
+
+// statusLine shows what the fit is computed for (context, runtime, GPUs,
+// precision, sort, filter) and the legend of the cells.
+func (m *Model) statusLine(w int) string {
+	s := m.com.styles
+	st := join(" · ",
+		s.Title.Render("context "+m.sel.contextLabel()),
+		s.Title.Render(string(m.sel.runtimeName())),
+		m.sel.tpLabel(len(m.snap.Devices)),
+		"sort "+sortNames[m.matrix.sort],
+	)
+	if m.matrix.filter != "" || m.filtering {
+		st += " · filter " + fmt.Sprintf("%q", m.matrix.filter)
+	}
+	for _, wide := range []bool{true, false} {
+		lg := legend(s, wide)
+		if gap := w - ansi.StringWidth(st) - ansi.StringWidth(lg); gap >= 2 {
+			return st + strings.Repeat(" ", gap) + lg
+		}
+	}
+	return st
+}
+
+// footer is the key help, or the filter being typed.
+func (m *Model) footer(w int) string {
+	m.help.SetWidth(w)
+	if m.filtering {
+		return "/" + m.matrix.filter + "▏  " + m.help.ShortHelpView(m.com.keys.filterHelp())
+	}
+	return m.help.ShortHelpView(m.com.keys.ShortHelp())
+}
+
+// narrow is the layout for small panes: one notice, the selected GPU's
+// gauge, and the models that can be loaded now.
+func (m *Model) narrow(w, h int) []string {
+	s := m.com.styles
+	lines := m.banners(1)
+	if d, ok := m.deviceOK(); ok {
+		m.header.SetSize(w, 1)
+		m.header.selected = m.sel.gpu
+		lines = append(lines, m.header.line(m.sel.gpu, d))
+	} else {
+		lines = append(lines, s.Faint.Render("waiting for the first sample…"))
+	}
+	p := m.matrix.precision()
+	lines = append(lines, s.Faint.Render(fmt.Sprintf("loadable now · %s · %s · %s:", m.sel.contextLabel(), m.sel.runtimeName(), p)))
+	ok := m.matrix.fitting()
+	if len(ok) == 0 && m.matrix.grid.graded {
+		lines = append(lines, s.Faint.Render("nothing fits now at "+string(p)))
+	}
+	for n, i := range ok {
+		if len(lines) == h-1 && n < len(ok)-1 {
+			lines = append(lines, s.Faint.Render(fmt.Sprintf("+%d more", len(ok)-n)))
+			break
+		}
+		v := m.matrix.verdict(i, p)
+		lines = append(lines, statusStyle(s, v).Render(cellText(v))+" "+m.matrix.models[i].Name)
+	}
+	return lines
+}
+
+// summary is the one line a very small pane gets.
+func (m *Model) summary() string {
+	d, ok := m.deviceOK()
+	if !ok {
+		return "headroom: waiting"
+	}
+	return fmt.Sprintf("GPU%d %s/%sG free · %d fit", d.Index, short(d.Memory.Free), short(d.Memory.Total), len(m.matrix.fitting()))
+}

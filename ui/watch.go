@@ -1,0 +1,97 @@
+package ui
+
+import (
+	"fmt"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/headroom-dev/headroom/fit"
+)
+
+// watch is a model the user pinned with p, at one precision. When a sample
+// makes it start or stop fitting, a banner says so, and the terminal bell
+// rings unless --no-bell.
+type watch struct {
+	model     int
+	precision fit.Precision
+}
+
+// watchFits reports whether the watched model fits now, and false when
+// nothing is watched or nothing is graded.
+func (m *Model) watchFits() (fits, ok bool) {
+	if m.watch == nil || !m.matrix.grid.graded {
+		return false, false
+	}
+	v := m.matrix.verdict(m.watch.model, m.watch.precision)
+	return gradable(v) && v.Status == fit.Fits, true
+}
+
+// toggleWatch watches the selected model at the selected precision, or
+// stops watching it.
+func (m *Model) toggleWatch() tea.Cmd {
+	i, ok := m.matrix.selected()
+	if !ok {
+		return nil
+	}
+	name := m.cfg.Models[i].Name
+	if m.watch != nil && m.watch.model == i {
+		m.watch, m.matrix.watch = nil, -1
+		m.flash = "stopped watching " + name
+		return nil
+	}
+	m.watch = &watch{model: i, precision: m.matrix.precision()}
+	m.matrix.watch = i
+	m.flash = fmt.Sprintf("watching %s at %s: a banner when it starts or stops fitting", name, m.watch.precision)
+	return nil
+}
+
+// bell rings the terminal bell.
+func bell() tea.Msg { return tea.RawMsg{Msg: "\a"} }
+
+// watchChanged compares the watched model's fit before and after a
+// sample, and raises the alert when it changed.
+func (m *Model) watchChanged(before, wasGraded bool) tea.Cmd {
+	after, ok := m.watchFits()
+	if !ok || !wasGraded || before == after {
+		return nil
+	}
+	name := m.cfg.Models[m.watch.model].Name
+	if after {
+		m.alert = fmt.Sprintf("▲ %s (%s) fits now at %s: start the server", name, m.watch.precision, m.sel.contextLabel())
+	} else {
+		m.alert = fmt.Sprintf("▼ %s (%s) no longer fits at %s: something took the headroom", name, m.watch.precision, m.sel.contextLabel())
+	}
+	m.cfg.Log.Print(m.alert)
+	if m.cfg.NoBell {
+		return nil
+	}
+	return bell
+}
+
+// copyLaunch copies the selected cell's launch command for the chosen
+// runtime to the clipboard, through the terminal (OSC 52).
+func (m *Model) copyLaunch() tea.Cmd {
+	f := m.focus()
+	if !f.ok {
+		m.flash = "nothing to copy: no model selected, or no memory reading yet"
+		return nil
+	}
+	lc := fit.Launch(f.model, f.request, f.verdict, f.budget)
+	cmd := lc.VLLM
+	if f.request.Runtime == fit.LlamaCpp || cmd == "" {
+		cmd = lc.LlamaCpp
+	}
+	if cmd == "" && f.request.Runtime == fit.LlamaCpp {
+		cmd = lc.VLLM
+	}
+	if cmd == "" {
+		m.flash = "no launch command for " + f.model.Name + " at " + string(f.request.Precision)
+		if len(lc.Notes) > 0 {
+			m.flash += ": " + lc.Notes[0]
+		}
+		return nil
+	}
+	m.flash = "copied (OSC 52): " + cmd
+	m.cfg.Log.Print(m.flash)
+	return tea.SetClipboard(cmd)
+}
