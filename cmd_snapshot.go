@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/headroom-dev/headroom/fit"
 	"github.com/headroom-dev/headroom/gpu"
 )
 
@@ -14,6 +16,10 @@ type snapshotCmd struct {
 	JSON   bool `name:"json" help:"Print one JSON object instead of a table."`
 	Device int  `name:"device" default:"0" placeholder:"N" help:"Which GPU the fit list is computed for."`
 }
+
+// sampleTimeout bounds one sample: NVML calls cannot be interrupted, but a
+// driver that hangs longer than this is reported rather than waited on.
+const sampleTimeout = 10 * time.Second
 
 // Run takes one sample and prints it. Without a live GPU (and without
 // --gpu or --demo) it exits 3.
@@ -26,37 +32,163 @@ func (c *snapshotCmd) Run(a *app) error {
 		return err
 	}
 	defer src.Close()
-	return a.printSnapshot(src, c.JSON)
+	return a.writeSnapshot(src, c.JSON, c.Device)
 }
 
-// printSnapshot samples src once and prints it.
+// printSnapshot samples src once and prints it as a table, fits computed
+// for the first GPU.
 func (a *app) printSnapshot(src gpu.Source, asJSON bool) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	return a.writeSnapshot(src, asJSON, 0)
+}
+
+// snapshotOut is the JSON form of `headroom snapshot`. Anything that could
+// not be read is null.
+type snapshotOut struct {
+	Time          time.Time    `json:"time"`
+	Source        gpu.Kind     `json:"source"`
+	DriverVersion *string      `json:"driver_version"`
+	CUDAVersion   *string      `json:"cuda_version"`
+	Devices       []gpu.Device `json:"devices"`
+	Notes         []string     `json:"notes"`
+	// FitsDevice is the index of the GPU the fits are for.
+	FitsDevice int      `json:"fits_device"`
+	Fits       []fitOut `json:"fits"`
+}
+
+// fitOut is one model at one precision, graded against one GPU.
+type fitOut struct {
+	Model         string        `json:"model"`
+	Precision     fit.Precision `json:"precision"`
+	Runtime       fit.Runtime   `json:"runtime"`
+	Context       int           `json:"context"`
+	RequiredBytes uint64        `json:"required_bytes"`
+	Status        fit.Status    `json:"status"`
+	MaxContext    int           `json:"max_context"`
+	// Reason says why a request could not be graded (a precision the
+	// runtime cannot load); absent otherwise.
+	Reason string `json:"reason,omitempty"`
+}
+
+// writeSnapshot samples src once, grades the catalogue against GPU device,
+// and prints both.
+func (a *app) writeSnapshot(src gpu.Source, asJSON bool, device int) error {
+	ctx, cancel := context.WithTimeout(context.Background(), sampleTimeout)
 	defer cancel()
 	snap, err := src.Sample(ctx)
 	if err != nil {
-		return fmt.Errorf("sampling the GPU: %w", err)
+		return statusError{3, fmt.Errorf("reading the GPU: %w", err)}
+	}
+	if device < 0 || device >= len(snap.Devices) {
+		return usageError{fmt.Errorf("--device %d: there is no such GPU (%s)", device, gpuCount(len(snap.Devices)))}
+	}
+	models, err := a.models()
+	if err != nil {
+		return err
+	}
+	cards, err := a.cards()
+	if err != nil {
+		return err
+	}
+	ctxLen := int(a.cli.Context)
+	fits, why := gradeAll(models, snap.Devices[device], cards, ctxLen)
+	if why != "" {
+		snap.Notes = append(snap.Notes, fmt.Sprintf("no fits for GPU %d: %s", device, why))
 	}
 	if asJSON {
+		out := snapshotOut{
+			Time: snap.Time, Source: snap.Source,
+			DriverVersion: nonEmpty(snap.DriverVersion), CUDAVersion: nonEmpty(snap.CUDAVersion),
+			Devices: snap.Devices, Notes: snap.Notes, FitsDevice: device, Fits: fits,
+		}
+		if out.Notes == nil {
+			out.Notes = []string{}
+		}
 		enc := json.NewEncoder(a.stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(snap)
+		if err := enc.Encode(out); err != nil {
+			return fmt.Errorf("writing the snapshot: %w", err)
+		}
+		return nil
 	}
-	for _, n := range snap.Notes {
-		fmt.Fprintln(a.stdout, n)
-	}
-	for _, d := range snap.Devices {
-		m := d.Memory
-		fmt.Fprintf(a.stdout, "GPU %d  %s  total %s  used %s  free %s\n", d.Index, d.Name,
-			gib(m.Total), gib(m.Used), gib(m.Free))
-	}
-	return nil
+	return writeSnapshotText(a.stdout, snap, device, fits, models, ctxLen)
 }
 
-// gib formats a memory reading in GiB, or "n/a" when it was not read.
-func gib(r gpu.Reading[uint64]) string {
-	if !r.OK {
-		return "n/a"
+// gradeAll grades every model at every precision, each under the runtime
+// that loads it, against dev's memory as it is now. When the memory cannot be read it grades nothing and says
+// why.
+func gradeAll(models []fit.Model, dev gpu.Device, cards []gpu.Card, ctxLen int) ([]fitOut, string) {
+	fits := []fitOut{}
+	switch {
+	case dev.Lost:
+		return fits, "the GPU is lost"
+	case !dev.Memory.Total.OK || !dev.Memory.Free.OK:
+		return fits, "its memory could not be read"
 	}
-	return fmt.Sprintf("%.1f GiB", float64(r.Value)/(1<<30))
+	b := fit.Budget{
+		FreeBytes:  dev.Memory.Free.Value,
+		TotalBytes: dev.Memory.Total.Value,
+		GPUs:       1,
+	}
+	if dev.Memory.Reserved.OK {
+		b.UsableBytes = dev.Memory.Usable()
+	}
+	if c, ok := exactCard(cards, dev.Name); ok && c.BandwidthBytesPerS != nil {
+		b.BandwidthBytesPerS = *c.BandwidthBytesPerS
+	}
+	for _, m := range models {
+		for _, p := range fit.Precisions {
+			rt := runtimeFor(p)
+			v := fit.Grade(m, fit.Request{Precision: p, Runtime: rt, Context: ctxLen}, b)
+			fits = append(fits, fitOut{
+				Model: m.ID, Precision: p, Runtime: rt, Context: ctxLen, RequiredBytes: v.RequiredBytes,
+				Status: v.Status, MaxContext: v.MaxContext, Reason: v.Reason,
+			})
+		}
+	}
+	return fits, ""
+}
+
+// runtimeFor is the runtime a precision is graded under: llama.cpp for the
+// GGUF types, which only it loads, and vLLM for the rest.
+func runtimeFor(p fit.Precision) fit.Runtime {
+	switch p {
+	case fit.Q8_0, fit.Q6_K, fit.Q5_K_M, fit.Q4_K_M:
+		return fit.LlamaCpp
+	}
+	return fit.VLLM
+}
+
+// exactCard finds the catalogue card whose name or an alias is name,
+// ignoring case: the name NVML reports, or a planned card's own. Unlike
+// gpu.FindCard it never guesses from a part.
+func exactCard(cards []gpu.Card, name string) (gpu.Card, bool) {
+	c, err := gpu.FindCard(cards, name)
+	if err != nil {
+		return gpu.Card{}, false
+	}
+	for _, n := range append([]string{c.Name}, c.Aliases...) {
+		if strings.EqualFold(n, strings.TrimSpace(name)) {
+			return c, true
+		}
+	}
+	return gpu.Card{}, false
+}
+
+// nonEmpty is s, or nil (JSON null) when s is empty.
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// gpuCount says how many GPUs there are and how they are numbered.
+func gpuCount(n int) string {
+	switch n {
+	case 0:
+		return "no GPU was found"
+	case 1:
+		return "there is one GPU: 0"
+	}
+	return fmt.Sprintf("there are %d GPUs: 0 to %d", n, n-1)
 }

@@ -70,7 +70,7 @@ func TestProcCacheCleansAndBoundsWhatItKeeps(t *testing.T) {
 	calls := 0
 	c := newProcCache(func(pid uint32) (procInfo, bool) {
 		calls++
-		return procInfo{Name: "a\x1bb", Command: strings.Repeat("x", 5000)}, pid != 2
+		return procInfo{Name: "a\x1b[1mb", Command: strings.Repeat("x", 5000)}, pid != 2
 	}, func(pid uint32) (string, bool) { return "from-driver\x07", true })
 	for tick := uint64(1); tick <= 100; tick++ {
 		assert.Equal(t, "ab", c.get(1, tick).Name)

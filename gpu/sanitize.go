@@ -3,12 +3,15 @@ package gpu
 import (
 	"strings"
 	"unicode"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
-// Clean strips control characters (escape sequences included) from a
-// string that came from outside: a process name or command line chosen by
-// whoever started the process, or a name reported by the driver. What
-// remains can be printed to a terminal safely. Invalid UTF-8 becomes U+FFFD.
+// Clean makes a string that came from outside safe to print: a process name
+// or command line chosen by whoever started the process, or a name reported
+// by the driver. Whole escape sequences (colours, cursor moves, window
+// titles) are removed, then any control character left; tabs and newlines
+// become spaces, and the ends are trimmed. Invalid UTF-8 becomes U+FFFD.
 func Clean(s string) string {
 	clean := true
 	for _, r := range s {
@@ -20,7 +23,7 @@ func Clean(s string) string {
 	if clean {
 		return s
 	}
-	return strings.Map(func(r rune) rune {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
 		switch {
 		case r == '\t' || r == '\n':
 			return ' '
@@ -28,5 +31,5 @@ func Clean(s string) string {
 			return -1
 		}
 		return r
-	}, strings.ToValidUTF8(s, "\uFFFD"))
+	}, ansi.Strip(strings.ToValidUTF8(s, "\uFFFD"))))
 }
