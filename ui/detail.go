@@ -97,7 +97,7 @@ const (
 func (d detail) breakdown(e fit.Estimate, b fit.Budget) string {
 	s := d.styles
 	total := usable(b)
-	width := max(d.width-2, 4)
+	width := max(d.width-3, 4) // brackets and the overflow mark
 	if total == 0 {
 		return ""
 	}

@@ -5,22 +5,22 @@ import "charm.land/bubbles/v2/key"
 // KeyMap is every key the UI answers, with its help text. It implements
 // help.KeyMap, so bubbles/help draws the footer and the full help on "?".
 type KeyMap struct {
-	Up, Down         key.Binding
-	Left, Right      key.Binding
-	Context          key.Binding
-	ContextBack      key.Binding
-	Runtime          key.Binding
-	Filter           key.Binding
-	Sort             key.Binding
-	NextGPU          key.Binding
-	TensorParallel   key.Binding
-	AllPrecisions    key.Binding
-	Watch            key.Binding
-	Copy             key.Binding
-	Processes        key.Binding
-	Help             key.Binding
-	Quit             key.Binding
-	Accept, Dismiss  key.Binding // end filter input: keep it, or clear it
+	Up, Down        key.Binding
+	Left, Right     key.Binding
+	Context         key.Binding
+	ContextBack     key.Binding
+	Runtime         key.Binding
+	Filter          key.Binding
+	Sort            key.Binding
+	NextGPU         key.Binding
+	TensorParallel  key.Binding
+	AllPrecisions   key.Binding
+	Watch           key.Binding
+	Copy            key.Binding
+	Processes       key.Binding
+	Help            key.Binding
+	Quit            key.Binding
+	Accept, Dismiss key.Binding // end filter input: keep it, or clear it
 }
 
 // NewKeyMap returns the default key bindings.

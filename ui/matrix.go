@@ -158,7 +158,7 @@ func (mx *matrix) scroll() {
 func (mx matrix) nameWidth() int {
 	w := 10
 	for _, i := range mx.rows {
-		w = max(w, ansi.StringWidth(mx.models[i].Name)+2)
+		w = max(w, ansi.StringWidth(mx.models[i].Name)+3) // the watch mark and a space
 	}
 	return min(w, 30, max(mx.width-cellWidth*len(mx.columns()), 12))
 }
