@@ -116,6 +116,10 @@ func (m *Model) prepare(e jsonpos.Element) error {
 	return nil
 }
 
+// maxLayers bounds the layer count: real models have at most a few
+// hundred, and every layer is walked once.
+const maxLayers = 4096
+
 // check rejects values no real model has.
 func (m *Model) check(e jsonpos.Element) error {
 	c := m.text()
@@ -152,6 +156,8 @@ func (m *Model) check(e jsonpos.Element) error {
 		return bad("num_attention_heads", "a model needs at least one attention head")
 	case c.VocabSize == 0:
 		return bad("vocab_size", "a model needs a vocabulary")
+	case layers > maxLayers:
+		return bad("num_hidden_layers", "%d layers is beyond any real model (at most %d)", layers, maxLayers)
 	case kv > heads:
 		return bad("num_key_value_heads", "%d KV heads is more than the %d attention heads", kv, heads)
 	case kv > 0 && heads%kv != 0:

@@ -105,11 +105,17 @@ func (n *needs) total() uint64 { return n.inside + n.outside }
 // need computes one request at ctx tokens, given whole-model weights w.
 func (s *shape) need(r Request, w int64, ctx int) (needs, error) {
 	var n needs
+	err := s.needInto(&n, r, w, ctx)
+	return n, err
+}
+
+// needInto is need writing into n, which must be zero.
+func (s *shape) needInto(n *needs, r Request, w int64, ctx int) error {
 	if ctx < 1 {
-		return n, fmt.Errorf("context of %d tokens: %w", ctx, ErrBadRequest)
+		return fmt.Errorf("context of %d tokens: %w", ctx, ErrBadRequest)
 	}
 	if r.TP > 1 && (s.heads%r.TP != 0) {
-		return n, fmt.Errorf("%d attention heads do not split over %d GPUs: %w", s.heads, r.TP, ErrBadRequest)
+		return fmt.Errorf("%d attention heads do not split over %d GPUs: %w", s.heads, r.TP, ErrBadRequest)
 	}
 	tp := int64(r.TP)
 	rep := s.replicatedElems() * 2
@@ -119,10 +125,10 @@ func (s *shape) need(r Request, w int64, ctx int) (needs, error) {
 	}
 	tokens, kv, err := s.cache(r, ctx)
 	if err != nil {
-		return n, err
+		return err
 	}
 	n.tokens, n.kv = tokens, uint64(kv)
 	n.inside = n.weights + n.kv
-	s.overheads(&n, r, ctx)
-	return n, nil
+	s.overheads(n, r, ctx)
+	return nil
 }

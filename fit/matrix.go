@@ -13,12 +13,13 @@ type Matrix struct {
 	precisions []Precision
 	contexts   []int // ascending
 	cells      []cell
+	reasons    []string // cell.reason indexes this; reasons[0] is ""
 }
 
 // cell is one (model, precision, context) need, precomputed.
 type cell struct {
 	inside, outside uint64
-	reason          string // why the runtime cannot run it; "" when it can
+	reason          uint16 // index in Matrix.reasons of why the runtime cannot run it; 0 when it can
 	fitsEmpty       bool
 	smallest        int8 // index in Precisions of the first that fits empty; -1 none
 	cards           int8 // CardsNeeded at this precision
@@ -30,7 +31,7 @@ type cell struct {
 func NewMatrix(models []Model, precisions []Precision, contexts []int, r Request, usable uint64) *Matrix {
 	r = r.normal()
 	mx := &Matrix{req: r, usable: usable, nModels: len(models),
-		precisions: slices.Clone(precisions), contexts: slices.Clone(contexts)}
+		precisions: slices.Clone(precisions), contexts: slices.Clone(contexts), reasons: []string{""}}
 	slices.Sort(mx.contexts)
 	np, nc := len(precisions), len(mx.contexts)
 	mx.cells = make([]cell, len(models)*np*nc)
@@ -38,7 +39,11 @@ func NewMatrix(models []Model, precisions []Precision, contexts []int, r Request
 		w   int64
 		err error
 	}
+	smallest := make([]int8, len(mx.contexts)) // per context; -2 not yet known
 	for mi, m := range models {
+		for i := range smallest {
+			smallest[i] = -2
+		}
 		s, err := m.shape()
 		for i, p := range Precisions {
 			if err == nil {
@@ -57,12 +62,12 @@ func NewMatrix(models []Model, precisions []Precision, contexts []int, r Request
 				c := &mx.cells[(mi*np+pi)*nc+ci]
 				c.smallest = -1
 				if werr != nil {
-					c.reason = werr.Error()
+					c.reason = mx.reason(werr)
 					continue
 				}
-				n, nerr := s.need(q, w, ctx)
-				if nerr != nil {
-					c.reason = nerr.Error()
+				var n needs
+				if nerr := s.needInto(&n, q, w, ctx); nerr != nil {
+					c.reason = mx.reason(nerr)
 					continue
 				}
 				c.inside, c.outside = n.inside, n.outside
@@ -70,12 +75,28 @@ func NewMatrix(models []Model, precisions []Precision, contexts []int, r Request
 				if !c.fitsEmpty {
 					q.Context = ctx
 					c.cards = int8(s.cardsNeeded(q, w, usable))
-					c.smallest = s.smallestIndex(q, all[:len(Precisions)], ctx, usable)
+					if smallest[ci] == -2 {
+						smallest[ci] = s.smallestIndex(q, all[:len(Precisions)], ctx, usable)
+					}
+					c.smallest = smallest[ci]
 				}
 			}
 		}
 	}
 	return mx
+}
+
+// reason files err's message, once, and returns its index.
+func (mx *Matrix) reason(err error) uint16 {
+	msg := err.Error()
+	if i := slices.Index(mx.reasons, msg); i >= 0 {
+		return uint16(i)
+	}
+	if len(mx.reasons) == 1<<16-1 {
+		return uint16(len(mx.reasons) - 1) // a catalogue with 65,535 distinct errors: reuse the last
+	}
+	mx.reasons = append(mx.reasons, msg)
+	return uint16(len(mx.reasons) - 1)
 }
 
 // smallestIndex is the index in Precisions of the first precision whose
@@ -90,8 +111,8 @@ func (s *shape) smallestIndex(r Request, all []struct {
 		}
 		q := r
 		q.Precision = p
-		n, err := s.need(q, all[i].w, ctx)
-		if err == nil && fitsIn(r.Runtime, &n, usable, usable) {
+		var n needs
+		if s.needInto(&n, q, all[i].w, ctx) == nil && fitsIn(r.Runtime, &n, usable, usable) {
 			return int8(i)
 		}
 	}
@@ -129,8 +150,8 @@ func (mx *Matrix) Overlay(free uint64, dst []Verdict) []Verdict {
 			c := &mx.cells[row+ci]
 			v := &dst[row+ci]
 			*v = Verdict{RequiredBytes: c.inside + c.outside}
-			if c.reason != "" {
-				v.Status, v.Reason = TooBig, c.reason
+			if c.reason != 0 {
+				v.Status, v.Reason = TooBig, mx.reasons[c.reason]
 				continue
 			}
 			pct, in := room(rt, free, usable, c.outside)

@@ -106,8 +106,8 @@ func (s *shape) cardsNeeded(r Request, w int64, usable uint64) int {
 		}
 		q := r
 		q.TP = tp
-		n, err := s.need(q, w, r.Context)
-		if err == nil && fitsIn(r.Runtime, &n, usable, usable) {
+		var n needs
+		if s.needInto(&n, q, w, r.Context) == nil && fitsIn(r.Runtime, &n, usable, usable) {
 			return tp
 		}
 	}
