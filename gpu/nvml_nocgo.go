@@ -13,5 +13,5 @@ const DefaultNVMLLibrary = "libnvidia-ml.so.1"
 
 // OpenNVML always fails in a build without cgo: go-nvml needs cgo.
 func OpenNVML(string) (Source, error) {
-	return nil, errors.New("this headroom was built without cgo, so it cannot read NVML; rebuild with a C compiler (CGO_ENABLED=1), or plan with --gpu NAME")
+	return nil, errors.New("this headroom was built without cgo, so it cannot read NVML; rebuild with a C compiler (CGO_ENABLED=1)")
 }

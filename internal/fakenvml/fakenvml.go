@@ -20,7 +20,7 @@
 package fakenvml
 
 import (
-	_ "embed"
+	"embed"
 	"errors"
 	"fmt"
 	"os"
@@ -30,10 +30,11 @@ import (
 	"testing"
 )
 
-// source is the hand-written part of the fake library.
+// sources is the hand-written part of the fake library: fakenvml.c holds
+// the NVML functions it implements, state.c reads the state file.
 //
-//go:embed testdata/fakenvml.c
-var source []byte
+//go:embed testdata/fakenvml.c testdata/state.c testdata/fakenvml.h
+var sources embed.FS
 
 // LibraryName is the file name Build gives the library, the one NVML
 // clients load.
@@ -86,17 +87,24 @@ func BuildIn(dir string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("reading go-nvml's nvml.h: %w", err)
 	}
-	core := filepath.Join(dir, "fakenvml.c")
-	stubs := filepath.Join(dir, "stubs.c")
-	if err := os.WriteFile(core, source, 0o644); err != nil {
-		return "", fmt.Errorf("writing the fake library's source: %w", err)
+	files := map[string][]byte{}
+	for _, name := range []string{"fakenvml.c", "state.c", "fakenvml.h"} {
+		b, err := sources.ReadFile("testdata/" + name)
+		if err != nil {
+			return "", fmt.Errorf("reading the fake library's source: %w", err)
+		}
+		files[name] = b
 	}
-	if err := os.WriteFile(stubs, Stubs(header, source), 0o644); err != nil {
-		return "", fmt.Errorf("writing the fake library's stubs: %w", err)
+	files["stubs.c"] = Stubs(header, files["fakenvml.c"])
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			return "", fmt.Errorf("writing the fake library's source: %w", err)
+		}
 	}
 	lib := filepath.Join(dir, LibraryName)
-	cmd := exec.Command(compiler(), "-shared", "-fPIC", "-O1", "-w",
-		"-I", inc, "-Wl,-soname,"+LibraryName, "-o", lib, core, stubs)
+	cmd := exec.Command(compiler(), "-shared", "-fPIC", "-O1", "-w", "-I", inc, "-I", dir,
+		"-Wl,-soname,"+LibraryName, "-o", lib,
+		filepath.Join(dir, "fakenvml.c"), filepath.Join(dir, "state.c"), filepath.Join(dir, "stubs.c"))
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("compiling the fake NVML library: %w\n%s", err, out)
 	}

@@ -7,196 +7,22 @@
  * NVML function is a generated stub answering NVML_ERROR_NOT_SUPPORTED, since
  * go-nvml kills the process on a symbol the library lacks.
  *
- * The state file is written by internal/fakenvml (WriteState); its format is
- * one "key value" per line, documented there.
+ * The state file is written by internal/fakenvml (WriteState) and read by
+ * state.c; its format is one "key value" per line, documented there.
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-
-/* As go-nvml compiles it: every versioned name is declared as written. */
-#define NVML_NO_UNVERSIONED_FUNC_DEFS 1
-#include "nvml.h"
-
-#define MAX_DEVICES 16
-#define MAX_PROCS 64
-#define MAX_ERRORS 16
-#define TEXT_LEN 256
-
-struct fake_proc {
-	unsigned int pid;
-	unsigned long long used;
-	int graphics;
-	char name[TEXT_LEN];
-};
-
-struct fake_error {
-	char fn[64];
-	int code;
-};
-
-struct fake_errors {
-	int n;
-	struct fake_error e[MAX_ERRORS];
-};
-
-struct nvmlDevice_st {
-	char name[TEXT_LEN], uuid[TEXT_LEN];
-	int cc_major, cc_minor;
-	unsigned int arch, util, temp, power_mw, power_limit_mw, mig;
-	unsigned long long total, reserved, used;
-	int lost;
-	int nprocs;
-	struct fake_proc procs[MAX_PROCS];
-	struct fake_errors errors;
-};
-
-struct fake_state {
-	char driver[TEXT_LEN];
-	int cuda;
-	struct fake_errors errors;
-	int ndevices;
-	struct nvmlDevice_st dev[MAX_DEVICES];
-};
-
-static struct fake_state st, next;
-static int initialized;
-static ino_t loaded_ino;
-static struct timespec loaded_mtime;
-
-/* unescape decodes %XX in place; the writer escapes %, control bytes and
- * anything else that would break a line. */
-static void unescape(char *s)
-{
-	char *w = s;
-	for (char *r = s; *r; r++) {
-		unsigned int b;
-		if (r[0] == '%' && r[1] && r[2] && sscanf(r + 1, "%2x", &b) == 1) {
-			*w++ = (char)b;
-			r += 2;
-		} else {
-			*w++ = *r;
-		}
-	}
-	*w = 0;
-}
-
-static void copy_text(char *dst, const char *src)
-{
-	snprintf(dst, TEXT_LEN, "%s", src);
-	unescape(dst);
-}
-
-static void add_error(struct fake_errors *errs, const char *rest)
-{
-	if (errs->n < MAX_ERRORS &&
-	    sscanf(rest, "%63s %d", errs->e[errs->n].fn, &errs->e[errs->n].code) == 2)
-		errs->n++;
-}
-
-static void parse_line(struct fake_state *s, char *line)
-{
-	char *rest = strchr(line, ' ');
-	struct nvmlDevice_st *d = s->ndevices > 0 ? &s->dev[s->ndevices - 1] : NULL;
-	if (rest)
-		*rest++ = 0;
-	else
-		rest = line + strlen(line);
-	if (strcmp(line, "device") == 0) {
-		if (s->ndevices < MAX_DEVICES)
-			memset(&s->dev[s->ndevices++], 0, sizeof(struct nvmlDevice_st));
-		return;
-	}
-	if (strcmp(line, "driver") == 0)
-		copy_text(s->driver, rest);
-	else if (strcmp(line, "cuda") == 0)
-		s->cuda = atoi(rest);
-	else if (strcmp(line, "error") == 0)
-		add_error(d ? &d->errors : &s->errors, rest);
-	else if (!d)
-		return;
-	else if (strcmp(line, "name") == 0)
-		copy_text(d->name, rest);
-	else if (strcmp(line, "uuid") == 0)
-		copy_text(d->uuid, rest);
-	else if (strcmp(line, "cc") == 0)
-		sscanf(rest, "%d %d", &d->cc_major, &d->cc_minor);
-	else if (strcmp(line, "arch") == 0)
-		d->arch = (unsigned int)atoi(rest);
-	else if (strcmp(line, "memory") == 0)
-		sscanf(rest, "%llu %llu %llu", &d->total, &d->reserved, &d->used);
-	else if (strcmp(line, "util") == 0)
-		d->util = (unsigned int)atoi(rest);
-	else if (strcmp(line, "temp") == 0)
-		d->temp = (unsigned int)atoi(rest);
-	else if (strcmp(line, "power") == 0)
-		sscanf(rest, "%u %u", &d->power_mw, &d->power_limit_mw);
-	else if (strcmp(line, "mig") == 0)
-		d->mig = (unsigned int)atoi(rest);
-	else if (strcmp(line, "lost") == 0)
-		d->lost = atoi(rest);
-	else if (strcmp(line, "process") == 0 && d->nprocs < MAX_PROCS) {
-		/* process compute|graphics PID BYTES|na NAME */
-		struct fake_proc *p = &d->procs[d->nprocs];
-		char kind[16], used[32];
-		int n = 0;
-		if (sscanf(rest, "%15s %u %31s %n", kind, &p->pid, used, &n) < 3)
-			return;
-		p->graphics = strcmp(kind, "graphics") == 0;
-		p->used = strcmp(used, "na") == 0 ? (unsigned long long)NVML_VALUE_NOT_AVAILABLE
-						  : strtoull(used, NULL, 10);
-		copy_text(p->name, rest + n);
-		d->nprocs++;
-	}
-}
-
-/* reload reads the state file again when it has been replaced since the
- * last read (the writer renames a new file into place). */
-static void reload(void)
-{
-	const char *path = getenv("HEADROOM_FAKE_NVML_STATE");
-	struct stat sb;
-	char line[1024];
-	FILE *f;
-	if (!path || stat(path, &sb) != 0)
-		return;
-	if (sb.st_ino == loaded_ino && sb.st_mtim.tv_sec == loaded_mtime.tv_sec &&
-	    sb.st_mtim.tv_nsec == loaded_mtime.tv_nsec)
-		return;
-	f = fopen(path, "r");
-	if (!f)
-		return;
-	memset(&next, 0, sizeof next);
-	while (fgets(line, sizeof line, f)) {
-		line[strcspn(line, "\r\n")] = 0;
-		parse_line(&next, line);
-	}
-	fclose(f);
-	memcpy(&st, &next, sizeof st);
-	loaded_ino = sb.st_ino;
-	loaded_mtime = sb.st_mtim;
-}
-
-static nvmlReturn_t injected(const struct fake_errors *errs, const char *fn)
-{
-	for (int i = 0; i < errs->n; i++)
-		if (strcmp(errs->e[i].fn, fn) == 0)
-			return (nvmlReturn_t)errs->e[i].code;
-	return NVML_SUCCESS;
-}
+#include "fakenvml.h"
 
 /* check is how every device call starts: initialised, a handle, not lost,
  * and no error injected for this function. */
 static nvmlReturn_t check(struct nvmlDevice_st *d, const char *fn)
 {
-	if (!initialized)
+	if (!fake_initialized)
 		return NVML_ERROR_UNINITIALIZED;
 	if (!d)
 		return NVML_ERROR_INVALID_ARGUMENT;
 	if (d->lost)
 		return NVML_ERROR_GPU_IS_LOST;
-	return injected(&d->errors, fn);
+	return fake_injected(&d->errors, fn);
 }
 
 static nvmlReturn_t put_text(char *dst, unsigned int length, const char *src)
@@ -210,10 +36,10 @@ static nvmlReturn_t put_text(char *dst, unsigned int length, const char *src)
 static nvmlReturn_t fake_init(void)
 {
 	nvmlReturn_t r;
-	reload();
-	if ((r = injected(&st.errors, "Init")) != NVML_SUCCESS)
+	fake_reload();
+	if ((r = fake_injected(&fake_state_now.errors, "Init")) != NVML_SUCCESS)
 		return r;
-	initialized = 1;
+	fake_initialized = 1;
 	return NVML_SUCCESS;
 }
 
@@ -223,9 +49,9 @@ nvmlReturn_t nvmlInitWithFlags(unsigned int flags) { (void)flags; return fake_in
 
 nvmlReturn_t nvmlShutdown(void)
 {
-	if (!initialized)
+	if (!fake_initialized)
 		return NVML_ERROR_UNINITIALIZED;
-	initialized = 0;
+	fake_initialized = 0;
 	return NVML_SUCCESS;
 }
 
@@ -251,21 +77,21 @@ const char *nvmlErrorString(nvmlReturn_t result)
 nvmlReturn_t nvmlSystemGetDriverVersion(char *version, unsigned int length)
 {
 	nvmlReturn_t r;
-	if (!initialized)
+	if (!fake_initialized)
 		return NVML_ERROR_UNINITIALIZED;
-	if ((r = injected(&st.errors, "SystemGetDriverVersion")) != NVML_SUCCESS)
+	if ((r = fake_injected(&fake_state_now.errors, "SystemGetDriverVersion")) != NVML_SUCCESS)
 		return r;
-	return put_text(version, length, st.driver);
+	return put_text(version, length, fake_state_now.driver);
 }
 
 static nvmlReturn_t cuda_version(int *v)
 {
 	nvmlReturn_t r;
-	if (!initialized)
+	if (!fake_initialized)
 		return NVML_ERROR_UNINITIALIZED;
-	if ((r = injected(&st.errors, "SystemGetCudaDriverVersion")) != NVML_SUCCESS)
+	if ((r = fake_injected(&fake_state_now.errors, "SystemGetCudaDriverVersion")) != NVML_SUCCESS)
 		return r;
-	*v = st.cuda;
+	*v = fake_state_now.cuda;
 	return NVML_SUCCESS;
 }
 
@@ -275,26 +101,26 @@ nvmlReturn_t nvmlSystemGetCudaDriverVersion_v2(int *v) { return cuda_version(v);
 nvmlReturn_t nvmlSystemGetProcessName(unsigned int pid, char *name, unsigned int length)
 {
 	nvmlReturn_t r;
-	if (!initialized)
+	if (!fake_initialized)
 		return NVML_ERROR_UNINITIALIZED;
-	if ((r = injected(&st.errors, "SystemGetProcessName")) != NVML_SUCCESS)
+	if ((r = fake_injected(&fake_state_now.errors, "SystemGetProcessName")) != NVML_SUCCESS)
 		return r;
-	for (int i = 0; i < st.ndevices; i++)
-		for (int j = 0; j < st.dev[i].nprocs; j++)
-			if (st.dev[i].procs[j].pid == pid)
-				return put_text(name, length, st.dev[i].procs[j].name);
+	for (int i = 0; i < fake_state_now.ndevices; i++)
+		for (int j = 0; j < fake_state_now.dev[i].nprocs; j++)
+			if (fake_state_now.dev[i].procs[j].pid == pid)
+				return put_text(name, length, fake_state_now.dev[i].procs[j].name);
 	return NVML_ERROR_NOT_FOUND;
 }
 
 static nvmlReturn_t device_count(unsigned int *count)
 {
 	nvmlReturn_t r;
-	if (!initialized)
+	if (!fake_initialized)
 		return NVML_ERROR_UNINITIALIZED;
-	reload();
-	if ((r = injected(&st.errors, "DeviceGetCount")) != NVML_SUCCESS)
+	fake_reload();
+	if ((r = fake_injected(&fake_state_now.errors, "DeviceGetCount")) != NVML_SUCCESS)
 		return r;
-	*count = (unsigned int)st.ndevices;
+	*count = (unsigned int)fake_state_now.ndevices;
 	return NVML_SUCCESS;
 }
 
@@ -303,12 +129,12 @@ nvmlReturn_t nvmlDeviceGetCount(unsigned int *count) { return device_count(count
 
 static nvmlReturn_t handle_by_index(unsigned int index, nvmlDevice_t *device)
 {
-	if (!initialized)
+	if (!fake_initialized)
 		return NVML_ERROR_UNINITIALIZED;
-	if (index >= (unsigned int)st.ndevices)
+	if (index >= (unsigned int)fake_state_now.ndevices)
 		return NVML_ERROR_INVALID_ARGUMENT;
-	device->handle = &st.dev[index];
-	return injected(&st.dev[index].errors, "DeviceGetHandleByIndex");
+	device->handle = &fake_state_now.dev[index];
+	return fake_injected(&fake_state_now.dev[index].errors, "DeviceGetHandleByIndex");
 }
 
 nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int i, nvmlDevice_t *d) { return handle_by_index(i, d); }
