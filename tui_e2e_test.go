@@ -151,3 +151,73 @@ func TestTUIInTmux(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// procFigures reads a process's resident memory (KiB), thread count and
+// CPU time (ns, from schedstat) from /proc.
+func procFigures(pid int) (rssKiB, threads int, cpuNs int64, err error) {
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	for _, l := range strings.Split(string(status), "\n") {
+		f := strings.Fields(l)
+		switch {
+		case len(f) >= 2 && f[0] == "VmRSS:":
+			rssKiB, _ = strconv.Atoi(f[1])
+		case len(f) >= 2 && f[0] == "Threads:":
+			threads, _ = strconv.Atoi(f[1])
+		}
+	}
+	sched, err := os.ReadFile(fmt.Sprintf("/proc/%d/schedstat", pid))
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	cpuNs, err = strconv.ParseInt(strings.Fields(string(sched))[0], 10, 64)
+	return rssKiB, threads, cpuNs, err
+}
+
+// A long run at 10 Hz with the memory changing on every sample: resident
+// memory and goroutines must stay flat. It runs only when HEADROOM_SOAK
+// gives its length (e.g. 1h); the figures go to the test log, and the
+// program's own log (goroutines and heap each minute) to HEADROOM_SOAK_LOG
+// when set.
+func TestTUISoak(t *testing.T) {
+	length, err := time.ParseDuration(os.Getenv("HEADROOM_SOAK"))
+	if err != nil {
+		t.Skip("set HEADROOM_SOAK to a duration (e.g. 1h) to run the soak")
+	}
+	logFile := os.Getenv("HEADROOM_SOAK_LOG")
+	if logFile == "" {
+		logFile = filepath.Join(t.TempDir(), "soak.log")
+	}
+	card := fakenvml.RTXPro6000()
+	state := func(i int) fakenvml.State {
+		// Used memory sweeps 0–60 GiB in 1 GiB steps, a different figure
+		// on every sample, so the matrix is graded and redrawn each time.
+		step := i % 120
+		if step > 60 {
+			step = 120 - step
+		}
+		card.Used = uint64(step) << 30
+		card.Processes = []fakenvml.Process{{PID: 4242, Used: card.Used, Name: "trainer"}}
+		return fakenvml.State{DriverVersion: "580.95.05", CUDAVersion: 13000, Devices: []fakenvml.Device{card}}
+	}
+	p := startInTmux(t, state(0), 120, 40, "--interval", "100ms", "--log", logFile)
+	p.waitFor("the matrix", 5*time.Second, func(s string) bool { return strings.Contains(s, "MODEL") })
+	start := time.Now()
+	next := start
+	for i := 1; time.Since(start) < length; i++ {
+		require.NoError(t, fakenvml.WriteState(p.state, state(i)))
+		if time.Now().After(next) {
+			rss, threads, cpu, err := procFigures(p.pid)
+			require.NoError(t, err)
+			t.Logf("t=%s rss=%d KiB threads=%d cpu=%.2f s", time.Since(start).Round(time.Second), rss, threads, float64(cpu)/1e9)
+			next = next.Add(time.Minute)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	p.tmux("send-keys", "-t", "e2e", "q")
+	time.Sleep(time.Second)
+	dead, code := p.dead()
+	assert.True(t, dead && code == 0, "headroom did not exit cleanly after the soak")
+}

@@ -106,7 +106,7 @@ func demoSnapshot(tb testing.TB) gpu.Snapshot {
 type fixedSource struct{ snap gpu.Snapshot }
 
 func (f fixedSource) Sample(context.Context) (gpu.Snapshot, error) { return f.snap, nil }
-func (fixedSource) Close() error                                    { return nil }
+func (fixedSource) Close() error                                   { return nil }
 
 // newTestModel builds a colourless UI of the given size over models and
 // feeds it snap.

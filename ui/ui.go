@@ -4,6 +4,7 @@ import (
 	"io"
 	"log"
 	"reflect"
+	"runtime"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -57,6 +58,7 @@ type Model struct {
 	flash     string // a one-off message, such as a copy, until the next key
 
 	bandwidths map[string]uint64 // per GPU name, from the card catalogue
+	lastStats  time.Time         // when the log last had the program's own figures
 
 	screen string // the last composed screen; View returns it unchanged
 }
@@ -125,6 +127,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // the next one. It reports whether the screen changes.
 func (m *Model) takeSample(msg sampleMsg) (bool, tea.Cmd) {
 	next := tick(m.cfg.Interval, msg.took)
+	m.logStats()
 	if msg.err != nil {
 		changed := m.sampleErr == nil || m.sampleErr.Error() != msg.err.Error()
 		if changed {
@@ -155,4 +158,21 @@ func (m Model) View() tea.View {
 	v.AltScreen = true
 	v.WindowTitle = "headroom"
 	return v
+}
+
+// statsEvery is how often the log records the program's goroutines and
+// heap, so a long run can show they stay flat.
+const statsEvery = time.Minute
+
+// logStats writes the goroutine count and heap size to the log, at most
+// once every statsEvery, and only when there is a log.
+func (m *Model) logStats() {
+	if m.cfg.Log.Writer() == io.Discard || time.Since(m.lastStats) < statsEvery {
+		return
+	}
+	m.lastStats = time.Now()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	m.cfg.Log.Printf("stats: goroutines %d, heap in use %d KiB, total allocated %d KiB",
+		runtime.NumGoroutine(), ms.HeapInuse>>10, ms.TotalAlloc>>10)
 }
