@@ -40,5 +40,10 @@ const minTickGap = 50 * time.Millisecond
 // next tick is only ever scheduled from a returned sample, so slow samples
 // never stack up.
 func tick(interval, took time.Duration) tea.Cmd {
-	return tea.Tick(max(interval-took, minTickGap), func(time.Time) tea.Msg { return tickMsg{} })
+	return tea.Tick(tickDelay(interval, took), func(time.Time) tea.Msg { return tickMsg{} })
+}
+
+// tickDelay is the wait before the next sample.
+func tickDelay(interval, took time.Duration) time.Duration {
+	return max(interval-took, minTickGap)
 }

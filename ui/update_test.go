@@ -1,0 +1,330 @@
+package ui
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/headroom-dev/headroom/fit"
+	"github.com/headroom-dev/headroom/gpu"
+)
+
+func TestWindowSizeIsKept(t *testing.T) {
+	m := newTestModel(t, catalogue(t, goldenModels...), 80, 24, liveSnapshot(40))
+	m = update(m, tea.WindowSizeMsg{Width: 133, Height: 41})
+	assert.Equal(t, 133, m.com.width)
+	assert.Equal(t, 41, m.com.height)
+	assert.Len(t, strings.Split(m.View().Content, "\n"), 41)
+}
+
+// Sampling: Init samples at once; a sample schedules the next tick; a
+// tick asks for one sample. Nothing else starts a sample, so they cannot
+// stack up.
+func TestSamplingCycle(t *testing.T) {
+	snap := liveSnapshot(40)
+	m := New(Config{Source: fixedSource{snap}, Models: catalogue(t, goldenModels...), Interval: time.Second, NoColor: true})
+	msg := m.Init()()
+	got, ok := msg.(sampleMsg)
+	require.True(t, ok, "Init's command samples the source, got %T", msg)
+	assert.Equal(t, snap.Devices, got.snap.Devices)
+
+	next, cmd := m.Update(got)
+	require.NotNil(t, cmd, "a sample schedules the next tick")
+	m = next.(Model)
+	assert.True(t, m.sampled)
+
+	next, cmd = m.Update(tickMsg{})
+	require.NotNil(t, cmd)
+	_, ok = cmd().(sampleMsg)
+	assert.True(t, ok, "a tick starts one sample")
+
+	for _, msg := range []tea.Msg{keyMsg("j"), tea.WindowSizeMsg{Width: 80, Height: 24}} {
+		_, cmd := next.Update(msg)
+		assert.Nil(t, cmd, "%T must not start a sample", msg)
+	}
+}
+
+// The next tick comes one interval after the last sample began, never
+// sooner than minTickGap.
+func TestTickDelay(t *testing.T) {
+	for name, c := range map[string]struct{ interval, took, want time.Duration }{
+		"fast sample": {time.Second, 10 * time.Millisecond, 990 * time.Millisecond},
+		"slow sample": {time.Second, 3 * time.Second, minTickGap},
+		"10 Hz":       {100 * time.Millisecond, 20 * time.Millisecond, 80 * time.Millisecond},
+	} {
+		t.Run(name, func(t *testing.T) {
+			assert.Equal(t, c.want, tickDelay(c.interval, c.took))
+		})
+	}
+}
+
+// A sample that changes nothing leaves the screen as it was; one that
+// changes memory redraws it.
+func TestScreenChangesOnlyWithTheData(t *testing.T) {
+	m := newTestModel(t, catalogue(t, goldenModels...), 100, 30, liveSnapshot(40))
+	for range historyLen { // fill the sparkline, so it no longer grows
+		m = update(m, sampleMsg{snap: liveSnapshot(40)})
+	}
+	before := m.View().Content
+	m = update(m, sampleMsg{snap: liveSnapshot(40)})
+	assert.Equal(t, before, m.View().Content)
+	m = update(m, sampleMsg{snap: liveSnapshot(60)})
+	assert.NotEqual(t, before, m.View().Content)
+}
+
+// A failed sample keeps the last reading on screen with a banner, and the
+// banner goes when sampling recovers.
+func TestFailedSampleKeepsLastReading(t *testing.T) {
+	m := newTestModel(t, catalogue(t, goldenModels...), 100, 30, liveSnapshot(40))
+	m = update(m, sampleMsg{err: errors.New("driver timed out")})
+	assert.Contains(t, screen(m), "sampling failed: driver timed out; showing the last reading")
+	assert.Contains(t, screen(m), "free 55.0")
+	m = update(m, sampleMsg{snap: liveSnapshot(40)})
+	assert.NotContains(t, screen(m), "sampling failed")
+}
+
+func TestMatrixKeys(t *testing.T) {
+	m := newTestModel(t, catalogue(t, goldenModels...), 120, 40, liveSnapshot(40))
+	first, _ := m.matrix.selected()
+	m = press(m, "j")
+	second, _ := m.matrix.selected()
+	assert.NotEqual(t, first, second, "j moves down")
+	m = press(m, "up")
+	got, _ := m.matrix.selected()
+	assert.Equal(t, first, got, "up moves back")
+
+	assert.Equal(t, fit.Native, m.matrix.precision())
+	m = press(m, "l")
+	assert.Equal(t, fit.FP8, m.matrix.precision())
+	m = press(m, "left", "left")
+	assert.Equal(t, fit.Native, m.matrix.precision(), "the cursor stops at the first column")
+
+	m = press(m, "a")
+	assert.Contains(t, lineWith(m, "MODEL"), "q5_k_m", "a shows every precision")
+	m = press(m, "a")
+	assert.NotContains(t, lineWith(m, "MODEL"), "q5_k_m")
+}
+
+func TestContextRuntimeAndSortKeys(t *testing.T) {
+	m := newTestModel(t, catalogue(t, goldenModels...), 120, 40, liveSnapshot(40))
+	assert.Contains(t, screen(m), "context 8K · vllm")
+	m = press(m, "c")
+	assert.Contains(t, screen(m), "context 32K")
+	m = press(m, "c", "c")
+	assert.Contains(t, screen(m), "context model max")
+	m = press(m, "c")
+	assert.Contains(t, screen(m), "context 4K", "c wraps round")
+	m = press(m, "C")
+	assert.Contains(t, screen(m), "context model max", "C goes back")
+
+	m = press(m, "r")
+	assert.Contains(t, screen(m), "llama.cpp")
+	assert.Contains(t, lineWith(m, "Qwen3-32B"), symbolNA, "llama.cpp cannot load fp8")
+	m = press(m, "r", "r")
+	assert.Contains(t, screen(m), "· vllm ·")
+
+	names := func(m Model) []string {
+		var out []string
+		for _, i := range m.matrix.rows {
+			out = append(out, m.cfg.Models[i].Name)
+		}
+		return out
+	}
+	bySize := names(m)
+	m = press(m, "s")
+	assert.Contains(t, screen(m), "sort name")
+	byName := names(m)
+	assert.NotEqual(t, bySize, byName)
+	assert.IsNonDecreasing(t, lower(byName))
+	m = press(m, "s")
+	assert.Contains(t, screen(m), "sort headroom")
+}
+
+func lower(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strings.ToLower(s)
+	}
+	return out
+}
+
+func TestFilter(t *testing.T) {
+	m := newTestModel(t, catalogue(t, goldenModels...), 120, 40, liveSnapshot(40))
+	m = press(m, "/", "q", "w", "e", "n")
+	assert.True(t, m.filtering)
+	assert.Len(t, m.matrix.rows, 2, "Qwen3-32B and Qwen3-30B-A3B")
+	assert.Contains(t, screen(m), "/qwen")
+	m = press(m, "backspace", "backspace", "backspace", "enter")
+	assert.False(t, m.filtering)
+	assert.Equal(t, "q", m.matrix.filter)
+	m = press(m, "/", "z", "z", "z")
+	assert.Contains(t, screen(m), "no model matches")
+	m = press(m, "esc")
+	assert.Empty(t, m.matrix.filter)
+	assert.Len(t, m.matrix.rows, len(goldenModels))
+	_, ok := m.matrix.selected()
+	assert.True(t, ok)
+}
+
+func TestPanelsAndHelp(t *testing.T) {
+	m := newTestModel(t, catalogue(t, goldenModels...), 120, 40, liveSnapshot(40))
+	m = press(m, "P")
+	s := screen(m)
+	assert.Contains(t, s, "Processes on GPU 0, largest first")
+	assert.Less(t, strings.Index(s, "python3"), strings.Index(s, "jupyter-lab"), "largest first")
+	assert.Contains(t, lineWith(m, "Xorg"), "n/a", "unknown memory is n/a, not 0")
+	m = press(m, "P", "?")
+	assert.Contains(t, screen(m), "tensor parallel")
+	m = press(m, "?")
+	assert.NotContains(t, screen(m), "tensor parallel")
+}
+
+func TestQuitKeys(t *testing.T) {
+	for _, k := range []string{"q", "ctrl+c"} {
+		m := newTestModel(t, catalogue(t, goldenModels...), 80, 24, liveSnapshot(40))
+		_, cmd := m.Update(keyMsg(k))
+		require.NotNil(t, cmd, k)
+		assert.Equal(t, tea.QuitMsg{}, cmd(), k)
+	}
+	m := newTestModel(t, catalogue(t, goldenModels...), 80, 24, liveSnapshot(40))
+	m = press(m, "/")
+	_, cmd := m.Update(keyMsg("q"))
+	assert.Nil(t, cmd, "q while filtering types a q")
+}
+
+// Two GPUs: g picks the GPU the matrix is for, t splits models over both.
+func TestGPUAndTensorParallelKeys(t *testing.T) {
+	snap := liveSnapshot(80)
+	idle := rtxPro6000(0)
+	idle.Index, idle.UUID, idle.Processes = 1, "GPU-test-1", nil
+	snap.Devices = append(snap.Devices, idle)
+	m := newTestModel(t, catalogue(t, goldenModels...), 120, 40, snap)
+	m = selectModel(t, m, "Qwen3-32B")
+	busy := m.matrix.verdict(mustSelected(t, m), fit.Native)
+	m = press(m, "g")
+	assert.Equal(t, 1, m.sel.gpu)
+	free := m.matrix.verdict(mustSelected(t, m), fit.Native)
+	assert.Equal(t, fit.NeedsFreeing, busy.Status)
+	assert.Equal(t, fit.Fits, free.Status)
+
+	m = selectModel(t, press(m, "g"), "Llama-3.3-70B")
+	m = press(m, "t")
+	assert.Contains(t, screen(m), "TP 2")
+	assert.Equal(t, 2, m.matrix.grid.key.tp)
+	m = press(m, "g", "t")
+	assert.Contains(t, screen(m), "1 GPU")
+	assert.Equal(t, 1, m.matrix.grid.key.tp)
+}
+
+func mustSelected(t *testing.T, m Model) int {
+	t.Helper()
+	i, ok := m.matrix.selected()
+	require.True(t, ok)
+	return i
+}
+
+// A watched model raises a banner and rings the bell when a sample makes
+// it stop or start fitting; --no-bell keeps the banner only.
+func TestWatchAlerts(t *testing.T) {
+	for _, noBell := range []bool{false, true} {
+		m := New(Config{Source: fixedSource{}, Models: catalogue(t, goldenModels...), NoColor: true, NoBell: noBell})
+		m = update(m, tea.WindowSizeMsg{Width: 120, Height: 40})
+		m = update(m, sampleMsg{snap: liveSnapshot(0)})
+		m = selectModel(t, m, "Qwen3-32B")
+		m = press(m, "p")
+		assert.Contains(t, screen(m), "watching Qwen3-32B at native")
+		assert.Contains(t, screen(m), "◆ Qwen3-32B ", "the watched row is marked")
+
+		next, cmd := m.Update(sampleMsg{snap: liveSnapshot(40)})
+		m = next.(Model)
+		assert.Contains(t, screen(m), "▼ Qwen3-32B (native) no longer fits at 8K")
+		assert.Equal(t, !noBell, batchHas(cmd, tea.RawMsg{Msg: "\a"}), "bell with NoBell %v", noBell)
+
+		m = press(m, "j")
+		assert.NotContains(t, screen(m), "no longer fits", "a key dismisses the alert")
+		next, cmd = m.Update(sampleMsg{snap: liveSnapshot(0)})
+		m = next.(Model)
+		assert.Contains(t, screen(m), "▲ Qwen3-32B (native) fits now at 8K")
+		assert.Equal(t, !noBell, batchHas(cmd, tea.RawMsg{Msg: "\a"}))
+
+		// A change of context is the user's doing: no alert.
+		m = press(m, "c", "c", "c")
+		next, cmd = m.Update(sampleMsg{snap: liveSnapshot(1)})
+		assert.False(t, batchHas(cmd, tea.RawMsg{Msg: "\a"}))
+		assert.NotContains(t, screen(next.(Model)), "fits now at")
+	}
+}
+
+// batchHas runs a command (a batch included) and reports whether it
+// produced want. Tick commands, which sleep, are not run.
+func batchHas(cmd tea.Cmd, want tea.Msg) bool {
+	if cmd == nil {
+		return false
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	var msg tea.Msg
+	select {
+	case msg = <-done:
+	case <-time.After(100 * time.Millisecond):
+		return false // a tick
+	}
+	if b, ok := msg.(tea.BatchMsg); ok {
+		for _, c := range b {
+			if batchHas(c, want) {
+				return true
+			}
+		}
+		return false
+	}
+	return reflect.DeepEqual(msg, want)
+}
+
+// y copies the launch command for the chosen runtime through OSC 52.
+func TestCopyLaunchCommand(t *testing.T) {
+	m := newTestModel(t, catalogue(t, goldenModels...), 120, 40, liveSnapshot(0))
+	m = selectModel(t, m, "Qwen3-32B")
+	next, cmd := m.Update(keyMsg("y"))
+	m = next.(Model)
+	require.NotNil(t, cmd)
+	f := m.focus()
+	want := fit.Launch(f.model, f.request, f.verdict, f.budget).VLLM
+	require.True(t, strings.HasPrefix(want, "vllm serve Qwen/Qwen3-32B --max-model-len 8192"), want)
+	assert.Equal(t, tea.SetClipboard(want)(), cmd())
+	assert.Contains(t, screen(m), "copied (OSC 52): vllm serve Qwen/Qwen3-32B")
+}
+
+// Planning, demo, a lost GPU and a limited process list each get a
+// banner, and none of them hides the matrix.
+func TestBanners(t *testing.T) {
+	lost := liveSnapshot(40)
+	gone := rtxPro6000(0)
+	gone.Index, gone.UUID, gone.Lost, gone.Memory = 1, "GPU-test-1", true, gpu.Memory{}
+	lost.Devices = append(lost.Devices, gone)
+	limited := liveSnapshot(40)
+	limited.Devices[0].Processes = nil
+	limited.Devices[0].ProcessNote = "no permission to list this GPU's processes (run as root to see them)"
+	for name, c := range map[string]struct {
+		snap gpu.Snapshot
+		want string
+	}{
+		"planning":   {planningSnapshot(t), "planning for RTX PRO 6000 Blackwell Workstation: not a live reading"},
+		"demo":       {demoSnapshot(t), "demo: a scripted scenario, not a live reading"},
+		"lost GPU":   {lost, "GPU 1 is lost"},
+		"permission": {limited, "GPU 0: no permission to list this GPU's processes"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			for _, sz := range [][2]int{{120, 40}, {80, 24}} {
+				m := newTestModel(t, catalogue(t, goldenModels...), sz[0], sz[1], c.snap)
+				assert.Contains(t, screen(m), c.want)
+				assert.Contains(t, screen(m), "Qwen3-32B", "the matrix still shows")
+			}
+		})
+	}
+}
