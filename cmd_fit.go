@@ -1,15 +1,375 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/headroom-dev/headroom/fit"
+	"github.com/headroom-dev/headroom/gpu"
 )
 
-// fitCmd is `headroom fit`.
+// fitCmd is `headroom fit`. The tensor-parallel count is --tp, since the
+// global --gpus names the card catalogue file.
 type fitCmd struct {
-	Model string `arg:"" optional:"" help:"A catalogue id, or a unique part of one."`
+	Model     string `arg:"" optional:"" help:"A catalogue id or name, or a unique part of one."`
+	Config    string `name:"config" placeholder:"PATH" type:"path" help:"Grade a Hugging Face config.json, or a checkpoint folder holding one, instead of a catalogue model."`
+	Precision string `name:"precision" default:"native" placeholder:"P" help:"native, bf16, fp8, int8, awq4, q8_0, q6_k, q5_k_m or q4_k_m."`
+	Runtime   string `name:"runtime" default:"vllm" placeholder:"R" help:"vllm, llama.cpp or transformers."`
+	KVDType   string `name:"kv-dtype" default:"auto" placeholder:"D" help:"KV cache type: auto (the model's 16 bits) or fp8 (q8_0 under llama.cpp)."`
+	TP        int    `name:"tp" aliases:"tensor-parallel-size" default:"1" placeholder:"N" help:"Tensor-parallel GPUs to split the model over (memory is per GPU)."`
+	Free      string `name:"free" placeholder:"SIZE" help:"Grade against SIZE free (e.g. 80GiB) instead of reading the GPU."`
+	JSON      bool   `name:"json" help:"Print one JSON object instead of text."`
 }
 
-// Run prints one model's breakdown.
+// fitReport is what `headroom fit --json` prints.
+type fitReport struct {
+	Model     string        `json:"model"`
+	Precision fit.Precision `json:"precision"`
+	Runtime   fit.Runtime   `json:"runtime"`
+	KVDType   fit.KVDType   `json:"kv_dtype"`
+	Context   int           `json:"context"`
+	TP        int           `json:"tp"`
+	Estimate  estimateJSON  `json:"estimate"`
+	Budget    *budgetJSON   `json:"budget"`
+	Verdict   *verdictJSON  `json:"verdict"`
+	Launch    *launchJSON   `json:"launch"`
+	DecodeTPS *float64      `json:"decode_tokens_per_s"`
+	Notes     []string      `json:"notes"`
+	est       fit.Estimate  // for the text form
+	verdict   fit.Verdict   //
+	launch    fit.LaunchCommands
+}
+
+type estimateJSON struct {
+	CacheTokens   int        `json:"cache_tokens"`
+	WeightsBytes  uint64     `json:"weights_bytes"`
+	KVBytes       uint64     `json:"kv_bytes"`
+	OverheadBytes uint64     `json:"overhead_bytes"`
+	TotalBytes    uint64     `json:"total_bytes"`
+	OutsideBytes  uint64     `json:"outside_budget_bytes"`
+	Overheads     []fit.Term `json:"overheads"`
+}
+
+type budgetJSON struct {
+	Device             string  `json:"device"`
+	Source             string  `json:"source"`
+	FreeBytes          uint64  `json:"free_bytes"`
+	UsableBytes        uint64  `json:"usable_bytes"`
+	TotalBytes         uint64  `json:"total_bytes"`
+	BandwidthBytesPerS *uint64 `json:"bandwidth_bytes_per_s"`
+	GPUs               int     `json:"gpus"`
+}
+
+type verdictJSON struct {
+	Status                   string        `json:"status"`
+	RequiredBytes            uint64        `json:"required_bytes"`
+	RoomBytes                uint64        `json:"room_bytes"`
+	MaxContext               int           `json:"max_context"`
+	ToFreeBytes              uint64        `json:"to_free_bytes"`
+	SmallestFittingPrecision fit.Precision `json:"smallest_fitting_precision,omitempty"`
+	CardsNeeded              int           `json:"cards_needed"`
+	GPUMemoryUtilization     float64       `json:"gpu_memory_utilization"`
+	Reason                   string        `json:"reason,omitempty"`
+}
+
+type launchJSON struct {
+	VLLM     string `json:"vllm"`
+	LlamaCpp string `json:"llama_cpp"`
+}
+
+// request reads the flags into a fit.Request; a bad value is a usage error
+// naming its flag.
+func (c *fitCmd) request(ctx int) (fit.Request, error) {
+	p, err := fit.ParsePrecision(c.Precision)
+	if err != nil {
+		return fit.Request{}, usageError{fmt.Errorf("--precision: %w", err)}
+	}
+	rt, err := fit.ParseRuntime(c.Runtime)
+	if err != nil {
+		return fit.Request{}, usageError{fmt.Errorf("--runtime: %w", err)}
+	}
+	kv, err := fit.ParseKVDType(c.KVDType)
+	if err != nil {
+		return fit.Request{}, usageError{fmt.Errorf("--kv-dtype: %w", err)}
+	}
+	if c.TP < 1 || c.TP > 64 {
+		return fit.Request{}, usageError{fmt.Errorf("--tp: %d GPUs is out of range (1 to 64)", c.TP)}
+	}
+	return fit.Request{Precision: p, Runtime: rt, KVDType: kv, Context: ctx, TP: c.TP}, nil
+}
+
+// Run prints one model's breakdown, and its grade when there is a budget.
 func (c *fitCmd) Run(a *app) error {
-	return fmt.Errorf("fit: not built yet")
+	r, err := c.request(int(a.cli.Context))
+	if err != nil {
+		return err
+	}
+	m, err := c.model(a)
+	if err != nil {
+		return err
+	}
+	e, err := m.Estimate(r)
+	if err != nil {
+		if errors.Is(err, fit.ErrUnsupported) || errors.Is(err, fit.ErrBadRequest) {
+			return usageError{fmt.Errorf("%s: %w", m.ID, err)}
+		}
+		return fmt.Errorf("estimating %s: %w", m.ID, err)
+	}
+	rep := fitReport{Model: m.ID, Precision: r.Precision, Runtime: r.Runtime, KVDType: r.KVDType,
+		Context: r.Context, TP: r.TP, est: e, Notes: []string{}}
+	rep.Estimate = estimateJSON{e.Context, e.WeightsBytes, e.KVBytes, e.OverheadBytes, e.TotalBytes, e.OutsideBytes, e.Overheads}
+	if lim := m.ContextLimit(); lim > 0 && r.Context > lim {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("the config allows %s of context (max_position_embeddings)", fit.FormatContext(lim)))
+	}
+	b, bj, note, err := c.budget(a)
+	if err != nil {
+		return err
+	}
+	if note != "" {
+		rep.Notes = append(rep.Notes, note)
+	}
+	if bj != nil {
+		rep.Budget = bj
+		v := fit.Grade(m, r, b)
+		rep.verdict = v
+		rep.Verdict = &verdictJSON{v.Status.String(), v.RequiredBytes, v.RoomBytes, v.MaxContext, v.ToFreeBytes,
+			v.SmallestFittingPrecision, v.CardsNeeded, v.GPUMemoryUtilization, v.Reason}
+		lc := fit.Launch(m, r, v, b)
+		rep.launch = lc
+		rep.Launch = &launchJSON{lc.VLLM, lc.LlamaCpp}
+		rep.Notes = append(rep.Notes, lc.Notes...)
+		if tps, ok := fit.DecodeTokensPerSecond(m, r, b.BandwidthBytesPerS); ok {
+			rep.DecodeTPS = &tps
+		}
+	}
+	if c.JSON {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	printFit(a, rep)
+	return nil
+}
+
+// model is the catalogue model named, or the one --config describes.
+func (c *fitCmd) model(a *app) (fit.Model, error) {
+	switch {
+	case c.Config != "" && c.Model != "":
+		return fit.Model{}, usageError{fmt.Errorf("give a model name or --config PATH, not both")}
+	case c.Config != "":
+		return loadConfigPath(c.Config)
+	}
+	ms, err := a.models()
+	if err != nil {
+		return fit.Model{}, err
+	}
+	return findModel(ms, c.Model)
+}
+
+// loadConfigPath reads --config: a config.json, or a checkpoint folder
+// whose weights are sized from model.safetensors.index.json's
+// metadata.total_size, or else the sum of its *.safetensors files.
+func loadConfigPath(path string) (fit.Model, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return fit.Model{}, usageError{fmt.Errorf("--config: %w", err)}
+	}
+	file, dir, size := path, filepath.Dir(path), int64(0)
+	if st.IsDir() {
+		dir, file = path, filepath.Join(path, "config.json")
+		if size, err = checkpointBytes(dir); err != nil {
+			return fit.Model{}, usageError{fmt.Errorf("--config: %w", err)}
+		}
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return fit.Model{}, usageError{fmt.Errorf("--config: %w", err)}
+	}
+	defer f.Close()
+	m, err := fit.LoadConfig(f, file, size)
+	if err != nil {
+		return fit.Model{}, usageError{err}
+	}
+	m.ID, m.Name = dir, filepath.Base(dir) // vllm serve takes the folder
+	return m, nil
+}
+
+// checkpointBytes sizes a checkpoint folder's weights; 0 when it has none.
+func checkpointBytes(dir string) (int64, error) {
+	idx := filepath.Join(dir, "model.safetensors.index.json")
+	if data, err := os.ReadFile(idx); err == nil {
+		var v struct {
+			Metadata struct {
+				TotalSize int64 `json:"total_size"`
+			} `json:"metadata"`
+		}
+		if err := json.Unmarshal(data, &v); err != nil {
+			return 0, fmt.Errorf("reading %s: %w", idx, err)
+		}
+		if v.Metadata.TotalSize > 0 {
+			return v.Metadata.TotalSize, nil
+		}
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*.safetensors"))
+	if err != nil {
+		return 0, err
+	}
+	var total int64
+	for _, f := range files {
+		st, err := os.Stat(f)
+		if err != nil {
+			return 0, fmt.Errorf("sizing %s: %w", f, err)
+		}
+		total += st.Size()
+	}
+	return total, nil
+}
+
+// budget decides what to grade against: --free, a planned card (--gpu,
+// --demo) or the live GPU. Without any it returns no budget and a note.
+func (c *fitCmd) budget(a *app) (fit.Budget, *budgetJSON, string, error) {
+	if c.Free != "" {
+		free, err := fit.ParseSize(c.Free)
+		if err != nil {
+			return fit.Budget{}, nil, "", usageError{fmt.Errorf("--free: %w", err)}
+		}
+		b := fit.Budget{FreeBytes: free, UsableBytes: free, TotalBytes: free, GPUs: c.TP}
+		bj := &budgetJSON{Device: "", Source: "--free", GPUs: c.TP}
+		note := "--free without --gpu: the empty card is taken to be the free memory"
+		if a.cli.GPU != "" {
+			card, err := a.card(a.cli.GPU)
+			if err != nil {
+				return fit.Budget{}, nil, "", err
+			}
+			b.UsableBytes, b.TotalBytes, bj.Device, note = card.MemoryBytes, card.MemoryBytes, card.Name, ""
+			if card.BandwidthBytesPerS != nil {
+				b.BandwidthBytesPerS = *card.BandwidthBytesPerS
+			}
+		}
+		bj.FreeBytes, bj.UsableBytes, bj.TotalBytes = b.FreeBytes, b.UsableBytes, b.TotalBytes
+		bj.BandwidthBytesPerS = orNil(b.BandwidthBytesPerS)
+		return b, bj, note, nil
+	}
+	src, err := a.source()
+	var nf errNoGPU
+	if errors.As(err, &nf) {
+		return fit.Budget{}, nil, "not graded: " + oneLine(err.Error()) + " (use --gpu NAME or --free SIZE)", nil
+	}
+	if err != nil {
+		return fit.Budget{}, nil, "", err
+	}
+	defer src.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	snap, err := src.Sample(ctx)
+	if err != nil {
+		return fit.Budget{}, nil, "", fmt.Errorf("sampling the GPU: %w", err)
+	}
+	if len(snap.Devices) == 0 || !snap.Devices[0].Memory.Free.OK || !snap.Devices[0].Memory.Total.OK {
+		return fit.Budget{}, nil, "not graded: the GPU's memory could not be read (use --gpu NAME or --free SIZE)", nil
+	}
+	d := snap.Devices[0]
+	b := fit.Budget{FreeBytes: d.Memory.Free.Value, UsableBytes: d.Memory.Usable(), TotalBytes: d.Memory.Total.Value, GPUs: len(snap.Devices)}
+	if cards, err := a.cards(); err == nil {
+		if card, err := gpu.FindCard(cards, d.Name); err == nil && card.BandwidthBytesPerS != nil {
+			b.BandwidthBytesPerS = *card.BandwidthBytesPerS
+		}
+	}
+	bj := &budgetJSON{Device: d.Name, Source: string(snap.Source), FreeBytes: b.FreeBytes, UsableBytes: b.UsableBytes,
+		TotalBytes: b.TotalBytes, BandwidthBytesPerS: orNil(b.BandwidthBytesPerS), GPUs: b.GPUs}
+	note := ""
+	if len(snap.Devices) > 1 {
+		note = fmt.Sprintf("graded against GPU 0 of %d; with --tp the same free memory is assumed on each", len(snap.Devices))
+	}
+	return b, bj, note, nil
+}
+
+// card finds a card of the catalogue by name for --gpu.
+func (a *app) card(name string) (gpu.Card, error) {
+	cards, err := a.cards()
+	if err != nil {
+		return gpu.Card{}, err
+	}
+	c, err := gpu.FindCard(cards, name)
+	if err != nil {
+		return gpu.Card{}, usageError{fmt.Errorf("--gpu: %w", err)}
+	}
+	return c, nil
+}
+
+func orNil(v uint64) *uint64 {
+	if v == 0 {
+		return nil
+	}
+	return &v
+}
+
+// printFit writes the report as text: the breakdown, then the grade.
+func printFit(a *app, rep fitReport) {
+	w := a.stdout
+	e := rep.est
+	tp := ""
+	if rep.TP > 1 {
+		tp = fmt.Sprintf(" · TP %d (per GPU)", rep.TP)
+	}
+	fmt.Fprintf(w, "%s  %s · %s · KV %s · %s context%s\n", gpu.Clean(rep.Model), rep.Precision, rep.Runtime,
+		rep.KVDType, fit.FormatContext(rep.Context), tp)
+	line := func(name string, b uint64, src string) {
+		fmt.Fprintln(w, strings.TrimRight(fmt.Sprintf("  %-28s %10s  %s", name, fit.FormatGiB(b), src), " "))
+	}
+	line("weights", e.WeightsBytes, "")
+	line(fmt.Sprintf("KV cache (%d tokens)", e.Context), e.KVBytes, "")
+	for _, t := range e.Overheads {
+		line(t.Name, t.Bytes, t.Source)
+	}
+	line("total", e.TotalBytes, "")
+	for _, n := range rep.Notes {
+		fmt.Fprintln(w, gpu.Clean(n))
+	}
+	if rep.Budget == nil {
+		return
+	}
+	bj, v := rep.Budget, rep.verdict
+	dev := bj.Device
+	if dev == "" {
+		dev = bj.Source
+	}
+	fmt.Fprintf(w, "%s: %s free of %s\n", gpu.Clean(dev), fit.FormatGiB(bj.FreeBytes), fit.FormatGiB(bj.UsableBytes))
+	switch v.Status {
+	case fit.Fits:
+		fmt.Fprintf(w, "fits: %s to spare; up to %s of context fits now\n", fit.FormatGiB(v.RoomBytes), fit.FormatContext(v.MaxContext))
+	case fit.FitsShorter:
+		fmt.Fprintf(w, "fits-shorter: up to %s of context fits now\n", fit.FormatContext(v.MaxContext))
+	case fit.NeedsFreeing:
+		fmt.Fprintf(w, "needs-freeing: free %s more to run it\n", fit.FormatGiB(v.ToFreeBytes))
+	case fit.TooBig:
+		switch {
+		case v.Reason != "":
+			fmt.Fprintf(w, "too-big: %s\n", v.Reason)
+		default:
+			fmt.Fprintf(w, "too-big: never fits this card at %s", rep.Precision)
+			if v.SmallestFittingPrecision != "" {
+				fmt.Fprintf(w, "; %s fits", v.SmallestFittingPrecision)
+			}
+			if v.CardsNeeded > 0 {
+				fmt.Fprintf(w, "; %d such cards with --tp %d", v.CardsNeeded, v.CardsNeeded)
+			}
+			fmt.Fprintln(w)
+		}
+	}
+	for _, l := range []string{rep.launch.VLLM, rep.launch.LlamaCpp} {
+		if l != "" {
+			fmt.Fprintln(w, "  "+gpu.Clean(l))
+		}
+	}
+	if rep.DecodeTPS != nil {
+		fmt.Fprintf(w, "decode ≈ %.0f tokens/s (%.0f%% of %.0f GB/s, one stream)\n", *rep.DecodeTPS,
+			fit.DecodeEfficiency*100, float64(*bj.BandwidthBytesPerS)/1e9)
+	}
 }

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const rtxPro = "RTX PRO 6000 Blackwell Workstation"
+
+func TestFitJSON(t *testing.T) {
+	code, out, errOut := runCLI(t, noGPU, "--gpu", rtxPro, "--context", "32k", "fit", "Qwen/Qwen3-32B", "--precision", "bf16", "--json")
+	require.Equal(t, 0, code, errOut)
+	var rep map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	for _, k := range []string{"model", "precision", "runtime", "kv_dtype", "context", "tp", "estimate", "budget", "verdict", "launch", "decode_tokens_per_s", "notes"} {
+		assert.Contains(t, rep, k)
+	}
+	est := rep["estimate"].(map[string]any)
+	assert.EqualValues(t, 65524246528, est["weights_bytes"])
+	assert.EqualValues(t, 32768*262144, est["kv_bytes"])
+	assert.NotEmpty(t, est["overheads"])
+	v := rep["verdict"].(map[string]any)
+	assert.Equal(t, "fits", v["status"])
+	assert.Greater(t, v["gpu_memory_utilization"], 0.5)
+	assert.Contains(t, rep["launch"].(map[string]any)["vllm"], "vllm serve Qwen/Qwen3-32B --max-model-len 32768 --gpu-memory-utilization 0.")
+}
+
+func TestFitGrades(t *testing.T) {
+	tests := map[string]struct {
+		args []string
+		want string
+	}{
+		"too big names the precision that fits": {[]string{"--gpu", rtxPro, "fit", "Llama-3.3-70B", "--precision", "bf16"}, "too-big: never fits this card at bf16; fp8 fits; 2 such cards with --tp 2"},
+		"free memory taken":                     {[]string{"--gpu", rtxPro, "fit", "qwen3-32b", "--precision", "bf16", "--free", "50GiB"}, "needs-freeing: free"},
+		"shorter context":                       {[]string{"--gpu", rtxPro, "--context", "40k", "fit", "qwen3-32b", "--precision", "bf16", "--free", "70GiB"}, "fits-shorter: up to"},
+		"tensor parallel alias":                 {[]string{"--gpu", rtxPro, "fit", "Llama-3.3-70B", "--precision", "bf16", "--tensor-parallel-size", "2"}, "--tensor-parallel-size 2"},
+		"llama.cpp":                             {[]string{"--gpu", rtxPro, "fit", "Llama-3.3-70B", "--precision", "q4_k_m", "--runtime", "llama.cpp"}, "llama-server -hf GGUF_REPO:Q4_K_M -c 8192 -ngl 999"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, append([]string{noGPU}, tc.args...)...)
+			require.Equal(t, 0, code, errOut)
+			assert.Contains(t, out, tc.want)
+		})
+	}
+}
+
+func TestFitWithoutGPUShowsTheEstimateUngraded(t *testing.T) {
+	code, out, errOut := runCLI(t, noGPU, "fit", "qwen3-32b", "--json")
+	require.Equal(t, 0, code, errOut)
+	var rep struct {
+		Verdict *json.RawMessage `json:"verdict"`
+		Notes   []string         `json:"notes"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	assert.Nil(t, rep.Verdict)
+	assert.Contains(t, strings.Join(rep.Notes, "\n"), "not graded: no live GPU")
+}
+
+func TestFitUsageErrors(t *testing.T) {
+	tests := map[string]struct {
+		args []string
+		want string
+	}{
+		"unknown model lists the closest": {[]string{"fit", "qwen3-31b"}, "Qwen/Qwen3-32B"},
+		"closest ids, three of them":      {[]string{"fit", "llama-3.3-7b"}, "closest: meta-llama/Llama-3.3-70B-Instruct, "},
+		"ambiguous model":                 {[]string{"fit", "qwen3"}, "matches several models"},
+		"no model":                        {[]string{"fit"}, "name a model"},
+		"bad precision":                   {[]string{"fit", "qwen3-32b", "--precision", "q3"}, "--precision"},
+		"bad runtime":                     {[]string{"fit", "qwen3-32b", "--runtime", "tgi"}, "--runtime"},
+		"bad kv dtype":                    {[]string{"fit", "qwen3-32b", "--kv-dtype", "int4"}, "--kv-dtype"},
+		"bad tp":                          {[]string{"fit", "qwen3-32b", "--tp", "0"}, "--tp"},
+		"heads do not split":              {[]string{"fit", "qwen3-32b", "--tp", "3"}, "do not split over 3 GPUs"},
+		"gguf under vllm":                 {[]string{"fit", "qwen3-32b", "--precision", "q4_k_m"}, "GGUF types run under llama.cpp"},
+		"bad free":                        {[]string{"fit", "qwen3-32b", "--free", "lots"}, "--free"},
+		"model and config":                {[]string{"fit", "qwen3-32b", "--config", "/tmp"}, "not both"},
+		"missing config":                  {[]string{"fit", "--config", "/nonexistent/config.json"}, "--config"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			code, _, errOut := runCLI(t, append([]string{noGPU}, tc.args...)...)
+			assert.Equal(t, 2, code)
+			assert.Contains(t, errOut, tc.want)
+			assert.Equal(t, 1, strings.Count(errOut, "\n"), "one line: %q", errOut)
+		})
+	}
+}
+
+func TestFitConfigFolder(t *testing.T) {
+	dir := t.TempDir()
+	cfg := `{"architectures":["LlamaForCausalLM"],"model_type":"llama","hidden_size":4096,"intermediate_size":14336,
+"num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,"vocab_size":128256,"torch_dtype":"bfloat16"}`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "config.json"), []byte(cfg), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "model.safetensors.index.json"), []byte(`{"metadata":{"total_size":16060522496}}`), 0o644))
+	code, out, errOut := runCLI(t, noGPU, "--gpu", "4090", "fit", "--config", dir, "--json")
+	require.Equal(t, 0, code, errOut)
+	var rep struct {
+		Model    string `json:"model"`
+		Estimate struct {
+			WeightsBytes uint64 `json:"weights_bytes"`
+		} `json:"estimate"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	assert.Equal(t, dir, rep.Model)
+	assert.EqualValues(t, 16060522496, rep.Estimate.WeightsBytes, "the index's total_size, Llama-3.1-8B's")
+
+	bad := filepath.Join(dir, "bad.json")
+	require.NoError(t, os.WriteFile(bad, []byte("{\"hidden_size\": 64,\n\"num_hidden_layers\": 2, \"num_attention_heads\": 4,\n\"num_key_value_heads\": 3, \"vocab_size\": 10}"), 0o644))
+	code, _, errOut = runCLI(t, noGPU, "fit", "--config", bad)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "bad.json:3:1: field \"num_key_value_heads\"")
+}
+
+func TestModelsJSON(t *testing.T) {
+	code, out, errOut := runCLI(t, noGPU, "models", "--json")
+	require.Equal(t, 0, code, errOut)
+	var rows []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &rows))
+	require.NotEmpty(t, rows)
+	for _, r := range rows {
+		for _, k := range []string{"id", "params", "active_params", "published_params", "kv_bytes_per_1k_tokens", "bf16_weights_bytes", "context_limit"} {
+			assert.Contains(t, r, k)
+		}
+		if r["id"] == "Qwen/Qwen3-32B" {
+			assert.EqualValues(t, 32762123264, r["params"])
+			assert.EqualValues(t, 256<<20, r["kv_bytes_per_1k_tokens"])
+		}
+	}
+	code, out, _ = runCLI(t, noGPU, "models")
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "Qwen/Qwen3-32B")
+	assert.Contains(t, out, "256 MiB")
+}
