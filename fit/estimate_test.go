@@ -147,3 +147,18 @@ func TestGGUFMix(t *testing.T) {
 		})
 	}
 }
+
+// TestGGUFFileSizes compares the GGUF sizes with published files of
+// Llama-3.1-70B (the tensors of Llama-3.3-70B), as bartowski lists them
+// (summarised at ozeki.chat, "Understanding AI model files"): the files
+// also hold the tokenizer and metadata, a few MB.
+func TestGGUFFileSizes(t *testing.T) {
+	m := byID(t, loadCatalogue(t), "meta-llama/Llama-3.3-70B-Instruct")
+	for p, want := range map[Precision]float64{Q8_0: 74.98e9, Q6_K: 57.89e9, Q5_K_M: 49.95e9, Q4_K_M: 42.52e9} {
+		t.Run(string(p), func(t *testing.T) {
+			e, err := m.Estimate(Request{Precision: p, Runtime: LlamaCpp, Context: 256})
+			require.NoError(t, err)
+			assert.InEpsilon(t, want, float64(e.WeightsBytes), 0.002)
+		})
+	}
+}

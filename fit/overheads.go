@@ -24,8 +24,8 @@ const (
 	// Peak activation of the profiling run grows with the vocabulary (the
 	// sampler's logits): 1.89 GiB at 128K vocab, 2.21 at 152K, 3.65 at
 	// 256K and 3.99 at 262K. 0.5 GiB + 14 KiB per vocabulary entry lies
-	// above every logged run, and gives 3.43 GiB for gpt-oss-120b, whose
-	// logged budget less weights and KV was 3.42 GiB.
+	// above every logged run; with non-torch memory it gives 3.44 GiB for
+	// gpt-oss-120b, whose logged budget less weights and KV was 3.42 GiB.
 	vllmActivationBase     = GiB / 2
 	vllmActivationPerVocab = 14 << 10
 
