@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -143,7 +144,11 @@ func (c *fitCmd) Run(a *app) error {
 		lc := fit.Launch(m, r, v, b)
 		rep.launch = lc
 		rep.Launch = &launchJSON{lc.VLLM, lc.LlamaCpp}
-		rep.Notes = append(rep.Notes, lc.Notes...)
+		for _, n := range lc.Notes {
+			if !slices.Contains(rep.Notes, n) && !strings.Contains(n, "max_position_embeddings") {
+				rep.Notes = append(rep.Notes, n)
+			}
+		}
 		if tps, ok := fit.DecodeTokensPerSecond(m, r, b.BandwidthBytesPerS); ok {
 			rep.DecodeTPS = &tps
 		}

@@ -29,6 +29,7 @@ func TestGrade(t *testing.T) {
 		{"32B bf16 with 40 GiB taken", q32, Request{Precision: BF16, Context: 32768}, 56 * GiB, NeedsFreeing},
 		{"70B bf16 never fits 96 GiB", l70, Request{Precision: BF16, Context: 8192}, 96 * GiB, TooBig},
 		{"70B fp8 fits", l70, Request{Precision: FP8, Context: 8192}, 96 * GiB, Fits},
+		{"past max_position_embeddings never fits", byID(t, ms, "allenai/OLMo-2-0325-32B"), Request{Precision: BF16, Context: 32768}, 96 * GiB, FitsShorter},
 		{"70B q4_k_m under llama.cpp", l70, Request{Precision: Q4_K_M, Runtime: LlamaCpp, Context: 32768}, 96 * GiB, Fits},
 	}
 	for _, c := range cases {

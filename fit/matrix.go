@@ -21,6 +21,7 @@ type cell struct {
 	inside, outside uint64
 	reason          uint16 // index in Matrix.reasons of why the runtime cannot run it; 0 when it can
 	fitsEmpty       bool
+	beyond          bool // past the model's max_position_embeddings: never fits
 	smallest        int8 // index in Precisions of the first that fits empty; -1 none
 	cards           int8 // CardsNeeded at this precision
 }
@@ -71,6 +72,7 @@ func NewMatrix(models []Model, precisions []Precision, contexts []int, r Request
 					continue
 				}
 				c.inside, c.outside = n.inside, n.outside
+				c.beyond = m.ContextLimit() > 0 && ctx > m.ContextLimit()
 				c.fitsEmpty = fitsIn(r.Runtime, &n, usable, usable)
 				if !c.fitsEmpty {
 					q.Context = ctx
@@ -160,7 +162,7 @@ func (mx *Matrix) Overlay(free uint64, dst []Verdict) []Verdict {
 			}
 			n := needs{inside: c.inside, outside: c.outside}
 			switch {
-			case fitsIn(rt, &n, free, usable):
+			case !c.beyond && fitsIn(rt, &n, free, usable):
 				v.Status = Fits
 				v.RoomBytes = in - n.inside
 				if rt != VLLM {

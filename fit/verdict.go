@@ -21,9 +21,12 @@ func Grade(m Model, r Request, b Budget) Verdict {
 		pct, _ := room(VLLM, b.FreeBytes, usable, n.outside)
 		v.GPUMemoryUtilization = float64(pct) / 100
 	}
-	v.MaxContext = s.maxContext(r, w, b.FreeBytes, usable, m.ContextLimit())
+	limit := m.ContextLimit()
+	v.MaxContext = s.maxContext(r, w, b.FreeBytes, usable, limit)
+	// Beyond max_position_embeddings vLLM refuses to start: never "fits".
+	beyond := limit > 0 && r.Context > limit
 	switch {
-	case fitsIn(r.Runtime, &n, b.FreeBytes, usable):
+	case !beyond && fitsIn(r.Runtime, &n, b.FreeBytes, usable):
 		v.Status = Fits
 		_, in := room(r.Runtime, b.FreeBytes, usable, n.outside)
 		if r.Runtime == VLLM {
