@@ -113,6 +113,9 @@ func writeFits(b *strings.Builder, d gpu.Device, fits []fitOut, models []fit.Mod
 	}
 	fmt.Fprintf(b, "\nModels at native precision under %s, %s context, on GPU %d (%s free):\n",
 		runtimeFor(fit.Native), fit.FormatContext(ctxLen), d.Index, gib(d.Memory.Free))
+	labels := make([]string, 0, len(statusTitles))
+	groups := make([][]string, 0, len(statusTitles))
+	width := 0
 	for _, g := range statusTitles {
 		var items []string
 		for _, f := range fits {
@@ -131,8 +134,12 @@ func writeFits(b *strings.Builder, d gpu.Device, fits []fitOut, models []fit.Mod
 		if len(items) == 0 {
 			continue
 		}
-		label := fmt.Sprintf("  %-15s", fmt.Sprintf("%s (%d):", g.title, len(items)))
-		b.WriteString(wrapList(label, items, textWidth))
+		label := fmt.Sprintf("  %s (%d):", g.title, len(items))
+		width = max(width, len(label))
+		labels, groups = append(labels, label), append(groups, items)
+	}
+	for i, label := range labels {
+		b.WriteString(wrapList(fmt.Sprintf("%-*s", width+1, label), groups[i], textWidth))
 	}
 }
 
