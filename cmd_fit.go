@@ -197,11 +197,12 @@ func loadConfigPath(path string) (fit.Model, error) {
 		return fit.Model{}, usageError{fmt.Errorf("--config: %w", err)}
 	}
 	defer f.Close()
-	m, err := fit.LoadConfig(f, file, size)
+	m, err := fit.LoadConfig(f, file)
 	if err != nil {
 		return fit.Model{}, usageError{err}
 	}
 	m.ID, m.Name = dir, filepath.Base(dir) // vllm serve takes the folder
+	m.WeightsBytes = size
 	return m, nil
 }
 

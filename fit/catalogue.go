@@ -51,6 +51,11 @@ func Load(r io.Reader, name string) ([]Model, error) {
 	seen := make(map[string]int, len(elems))
 	for _, e := range elems {
 		var m Model
+		// The config first, so that a type error names its field plainly
+		// rather than as "Config.field".
+		if err := e.Decode(&m.Config, false); err != nil {
+			return nil, err
+		}
 		if err := e.Decode(&m, false); err != nil {
 			return nil, err
 		}
@@ -73,9 +78,9 @@ func Load(r io.Reader, name string) ([]Model, error) {
 }
 
 // LoadConfig reads one Hugging Face config.json. name, used in errors, is
-// also the model's id and name. weightsBytes is the checkpoint's size when
-// the caller knows it (the sum of its safetensors files), else 0.
-func LoadConfig(r io.Reader, name string, weightsBytes int64) (Model, error) {
+// also the model's id and name. A caller that knows the checkpoint's size
+// (the sum of its safetensors files) sets WeightsBytes on the result.
+func LoadConfig(r io.Reader, name string) (Model, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return Model{}, fmt.Errorf("reading %s: %w", name, err)
@@ -93,10 +98,7 @@ func LoadConfig(r io.Reader, name string, weightsBytes int64) (Model, error) {
 	if err := elems[0].Decode(&m.Config, false); err != nil {
 		return Model{}, err
 	}
-	m.ID, m.Name, m.WeightsBytes = name, name, weightsBytes
-	if weightsBytes < 0 {
-		return Model{}, fmt.Errorf("%s: weights size %d is negative", name, weightsBytes)
-	}
+	m.ID, m.Name = name, name
 	if err := m.prepare(elems[0]); err != nil {
 		return Model{}, err
 	}

@@ -31,7 +31,7 @@ func FuzzLoadConfig(f *testing.F) {
 	f.Add([]byte(`{"model_type":"gemma3","text_config":{"hidden_size":5376,"num_hidden_layers":62,"num_attention_heads":32,"num_key_value_heads":16,"head_dim":128,"vocab_size":262208,"sliding_window":1024},"vision_config":{"hidden_size":1152,"num_hidden_layers":27,"patch_size":14,"image_size":896}}`))
 	f.Add([]byte(`{"model_type":"nemotron-nas","hidden_size":64,"num_hidden_layers":2,"num_attention_heads":8,"vocab_size":10,"block_configs":[{"attention":{"n_heads_in_group":8},"ffn":{"ffn_mult":2}},{"attention":{"no_op":true},"ffn":{"no_op":true}}]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		m, err := LoadConfig(bytes.NewReader(b), "config.json", 0)
+		m, err := LoadConfig(bytes.NewReader(b), "config.json")
 		if err != nil {
 			return
 		}
