@@ -21,7 +21,7 @@ func TestLoadRejectsImpossibleValues(t *testing.T) {
 		"absurd size":           {`"num_hidden_layers": 4000, "intermediate_size": 16000000, ` + base, `beyond any real model`},
 		"too many layers":       {`"num_hidden_layers": 100000, ` + base, `100000 layers is beyond any real model`},
 		"layer_types length":    {`"num_hidden_layers": 2, "layer_types": ["full_attention"], ` + base, `field "layer_types": model "m": 1 layer types for 2 layers`},
-		"wrong type":            {`"num_hidden_layers": "two", ` + base, `models.json:3:22: field "num_hidden_layers": want int, found string`},
+		"wrong type":            {`"num_hidden_layers": "two", ` + base, `models.json:3:27: field "num_hidden_layers": want int, found string`},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
