@@ -42,9 +42,18 @@ func (s Status) String() string {
 // MarshalText writes the grade's name.
 func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
-// MinContext is the shortest context "fits-shorter" offers: below 2K
-// tokens a chat model is of little use.
-const MinContext = 2048
+// MinContext is the shortest context "fits-shorter" offers: 4K tokens,
+// or the model's whole context when that is shorter. Below it a chat
+// model is of little use, so the grade is "needs-freeing" instead.
+const MinContext = 4096
+
+// minContext is MinContext capped at the model's own limit (0: unknown).
+func minContext(limit int) int {
+	if limit > 0 && limit < MinContext {
+		return limit
+	}
+	return MinContext
+}
 
 // Verdict is the grade of one model under one request and budget.
 type Verdict struct {

@@ -194,3 +194,28 @@ func TestDecode(t *testing.T) {
 	moe, _ := DecodeTokensPerSecond(byID(t, loadCatalogue(t), "Qwen/Qwen3-30B-A3B"), r, 1792e9)
 	assert.Greater(t, moe, 5*tps, "a 3B-active MoE decodes far faster")
 }
+
+// TestShorterContextFloor: "fits-shorter" needs at least 4K (or the
+// model's whole context, when shorter) to fit; less is "needs-freeing".
+func TestShorterContextFloor(t *testing.T) {
+	m := byID(t, loadCatalogue(t), "Qwen/Qwen3-32B")
+	r := Request{Precision: BF16, Context: 8192}
+	var free uint64
+	for f := uint64(60 * GiB); f < 96*GiB; f += 16 << 20 {
+		at2k, at4k := r, r
+		at2k.Context, at4k.Context = 2048, 4096
+		if Grade(m, at2k, rtx6000(f)).Status == Fits && Grade(m, at4k, rtx6000(f)).Status != Fits {
+			free = f
+			break
+		}
+	}
+	require.NotZero(t, free, "some free size must fit 2K but not 4K")
+	v := Grade(m, r, rtx6000(free))
+	assert.Equal(t, NeedsFreeing, v.Status, "%+v", v)
+
+	phi := byID(t, loadCatalogue(t), "microsoft/Phi-3-medium-4k-instruct")
+	assert.Equal(t, 4096, phi.ContextLimit())
+	v = Grade(phi, Request{Precision: BF16, Context: 8192}, rtx6000(96*GiB))
+	assert.Equal(t, FitsShorter, v.Status, "its whole 4K context fits: %+v", v)
+	assert.Equal(t, 4096, v.MaxContext)
+}

@@ -12,6 +12,7 @@ type Matrix struct {
 	nModels    int
 	precisions []Precision
 	contexts   []int // ascending
+	floors     []int // per model: the shortest context fits-shorter offers
 	cells      []cell
 	reasons    []string // cell.reason indexes this; reasons[0] is ""
 }
@@ -45,6 +46,7 @@ func NewMatrix(models []Model, precisions []Precision, contexts []int, r Request
 		for i := range smallest {
 			smallest[i] = -2
 		}
+		mx.floors = append(mx.floors, minContext(m.ContextLimit()))
 		s, err := m.shape()
 		for i, p := range Precisions {
 			if err == nil {
@@ -139,15 +141,17 @@ func (mx *Matrix) Index(model, precision, context int) int {
 // Overlay grades every cell against free bytes, into dst, and returns it.
 // It allocates nothing when dst has the capacity for Len cells. A cell's
 // MaxContext is the largest of the matrix's contexts that fits now, and
-// fits-shorter means a shorter one of them fits.
+// fits-shorter means a shorter one of them, no shorter than MinContext (or
+// the model's whole context), fits.
 func (mx *Matrix) Overlay(free uint64, dst []Verdict) []Verdict {
 	if cap(dst) < len(mx.cells) {
 		dst = make([]Verdict, len(mx.cells))
 	}
 	dst = dst[:len(mx.cells)]
 	rt, usable, nc := mx.req.Runtime, mx.usable, len(mx.contexts)
+	perModel := nc * len(mx.precisions)
 	for row := 0; row < len(mx.cells); row += nc {
-		maxCtx := 0
+		maxCtx, floor := 0, mx.floors[row/perModel]
 		for ci := range nc {
 			c := &mx.cells[row+ci]
 			v := &dst[row+ci]
@@ -169,7 +173,7 @@ func (mx *Matrix) Overlay(free uint64, dst []Verdict) []Verdict {
 					v.RoomBytes = in - n.total()
 				}
 				maxCtx = mx.contexts[ci]
-			case maxCtx > 0:
+			case maxCtx > 0 && maxCtx >= floor:
 				v.Status = FitsShorter
 			case c.fitsEmpty:
 				v.Status, v.ToFreeBytes = NeedsFreeing, toFree(rt, &n, free, usable)

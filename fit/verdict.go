@@ -34,7 +34,7 @@ func Grade(m Model, r Request, b Budget) Verdict {
 		} else {
 			v.RoomBytes = in - n.total()
 		}
-	case v.MaxContext >= MinContext:
+	case v.MaxContext > 0 && v.MaxContext >= minContext(limit):
 		v.Status = FitsShorter
 	case fitsIn(r.Runtime, &n, usable, usable):
 		v.Status = NeedsFreeing
@@ -54,9 +54,10 @@ func (m Model) ContextLimit() int {
 }
 
 // maxContext is the largest context, in steps of 256 tokens from
-// MinContext up to limit (or 1M tokens when the limit is unknown), that
-// fits free bytes now; 0 when even MinContext does not.
+// minContext(limit) up to limit (or 1M tokens when the limit is unknown),
+// that fits free bytes now; 0 when even the shortest does not.
 func (s *shape) maxContext(r Request, w int64, free, usable uint64, limit int) int {
+	floor := minContext(limit)
 	if limit <= 0 {
 		limit = 1 << 20
 	}
@@ -64,22 +65,25 @@ func (s *shape) maxContext(r Request, w int64, free, usable uint64, limit int) i
 		n, err := s.need(r, w, ctx)
 		return err == nil && fitsIn(r.Runtime, &n, free, usable)
 	}
-	if limit < MinContext || !fits(MinContext) {
+	if !fits(floor) {
 		return 0
 	}
 	if fits(limit) {
 		return limit
 	}
-	lo, hi := MinContext/256, limit/256 // lo fits; hi×256 may not
-	for hi-lo > 1 {
-		mid := (lo + hi) / 2
-		if fits(mid * 256) {
+	lo, hi := floor, limit // lo fits; hi does not
+	for hi-lo > 256 {
+		mid := (lo + (hi-lo)/2) / 256 * 256
+		if mid <= lo {
+			mid = lo + 256
+		}
+		if fits(mid) {
 			lo = mid
 		} else {
 			hi = mid
 		}
 	}
-	return lo * 256
+	return lo
 }
 
 // firstFitting is the first precision, most bits first, at which m fits
