@@ -28,33 +28,38 @@ type fitCmd struct {
 	JSON      bool   `name:"json" help:"Print one JSON object instead of text."`
 }
 
-// fitReport is what `headroom fit --json` prints.
+// fitReport is what `headroom fit --json` prints: the flat fields scripts
+// read (id … launch), then the detail behind them.
 type fitReport struct {
-	Model     string        `json:"model"`
-	Precision fit.Precision `json:"precision"`
-	Runtime   fit.Runtime   `json:"runtime"`
-	KVDType   fit.KVDType   `json:"kv_dtype"`
-	Context   int           `json:"context"`
-	TP        int           `json:"tp"`
-	Estimate  estimateJSON  `json:"estimate"`
-	Budget    *budgetJSON   `json:"budget"`
-	Verdict   *verdictJSON  `json:"verdict"`
-	Launch    *launchJSON   `json:"launch"`
-	DecodeTPS *float64      `json:"decode_tokens_per_s"`
-	Notes     []string      `json:"notes"`
-	est       fit.Estimate  // for the text form
-	verdict   fit.Verdict   //
-	launch    fit.LaunchCommands
-}
-
-type estimateJSON struct {
-	CacheTokens   int        `json:"cache_tokens"`
-	WeightsBytes  uint64     `json:"weights_bytes"`
-	KVBytes       uint64     `json:"kv_bytes"`
-	OverheadBytes uint64     `json:"overhead_bytes"`
-	TotalBytes    uint64     `json:"total_bytes"`
-	OutsideBytes  uint64     `json:"outside_budget_bytes"`
-	Overheads     []fit.Term `json:"overheads"`
+	ID            string        `json:"id"`
+	Params        int64         `json:"params"`
+	ActiveParams  int64         `json:"active_params"`
+	Precision     fit.Precision `json:"precision"`
+	Runtime       fit.Runtime   `json:"runtime"`
+	KVDType       fit.KVDType   `json:"kv_dtype"`
+	Context       int           `json:"context"`
+	TP            int           `json:"tp"`
+	WeightsBytes  uint64        `json:"weights_bytes"`
+	KVBytes       uint64        `json:"kv_bytes"`
+	OverheadBytes uint64        `json:"overhead_bytes"`
+	TotalBytes    uint64        `json:"total_bytes"`
+	// Status and MaxContext are present only when there is a budget.
+	Status     *string     `json:"status,omitempty"`
+	MaxContext *int        `json:"max_context,omitempty"`
+	FreeBytes  *uint64     `json:"free_bytes"`
+	DecodeTPS  *float64    `json:"decode_tokens_per_s"`
+	Launch     *launchJSON `json:"launch"`
+	// The detail: every overhead with its source, the part vLLM takes
+	// outside its utilisation budget, the budget and the full verdict.
+	CacheTokens  int          `json:"cache_tokens"`
+	OutsideBytes uint64       `json:"outside_budget_bytes"`
+	Overheads    []fit.Term   `json:"overheads"`
+	Budget       *budgetJSON  `json:"budget"`
+	Verdict      *verdictJSON `json:"verdict"`
+	Notes        []string     `json:"notes"`
+	est          fit.Estimate // for the text form
+	verdict      fit.Verdict
+	launch       fit.LaunchCommands
 }
 
 type budgetJSON struct {
@@ -81,7 +86,7 @@ type verdictJSON struct {
 
 type launchJSON struct {
 	VLLM     string `json:"vllm"`
-	LlamaCpp string `json:"llama_cpp"`
+	LlamaCpp string `json:"llama.cpp"`
 }
 
 // request reads the flags into a fit.Request; a bad value is a usage error
@@ -122,9 +127,10 @@ func (c *fitCmd) Run(a *app) error {
 		}
 		return fmt.Errorf("estimating %s: %w", m.ID, err)
 	}
-	rep := fitReport{Model: m.ID, Precision: r.Precision, Runtime: r.Runtime, KVDType: r.KVDType,
-		Context: r.Context, TP: r.TP, est: e, Notes: []string{}}
-	rep.Estimate = estimateJSON{e.Context, e.WeightsBytes, e.KVBytes, e.OverheadBytes, e.TotalBytes, e.OutsideBytes, e.Overheads}
+	rep := fitReport{ID: m.ID, Params: m.Params(), ActiveParams: m.ActiveParams(),
+		Precision: r.Precision, Runtime: r.Runtime, KVDType: r.KVDType, Context: r.Context, TP: r.TP,
+		WeightsBytes: e.WeightsBytes, KVBytes: e.KVBytes, OverheadBytes: e.OverheadBytes, TotalBytes: e.TotalBytes,
+		CacheTokens: e.Context, OutsideBytes: e.OutsideBytes, Overheads: e.Overheads, est: e, Notes: []string{}}
 	if lim := m.ContextLimit(); lim > 0 && r.Context > lim {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("the config allows %s of context (max_position_embeddings)", fit.FormatContext(lim)))
 	}
@@ -141,6 +147,8 @@ func (c *fitCmd) Run(a *app) error {
 		rep.verdict = v
 		rep.Verdict = &verdictJSON{v.Status.String(), v.RequiredBytes, v.RoomBytes, v.MaxContext, v.ToFreeBytes,
 			v.SmallestFittingPrecision, v.CardsNeeded, v.GPUMemoryUtilization, v.Reason}
+		status, maxCtx, free := v.Status.String(), v.MaxContext, b.FreeBytes
+		rep.Status, rep.MaxContext, rep.FreeBytes = &status, &maxCtx, &free
 		lc := fit.Launch(m, r, v, b)
 		rep.launch = lc
 		rep.Launch = &launchJSON{lc.VLLM, lc.LlamaCpp}
@@ -324,7 +332,7 @@ func printFit(a *app, rep fitReport) {
 	if rep.TP > 1 {
 		tp = fmt.Sprintf(" · TP %d (per GPU)", rep.TP)
 	}
-	fmt.Fprintf(w, "%s  %s · %s · KV %s · %s context%s\n", gpu.Clean(rep.Model), rep.Precision, rep.Runtime,
+	fmt.Fprintf(w, "%s  %s · %s · KV %s · %s context%s\n", gpu.Clean(rep.ID), rep.Precision, rep.Runtime,
 		rep.KVDType, fit.FormatContext(rep.Context), tp)
 	line := func(name string, b uint64, src string) {
 		fmt.Fprintln(w, strings.TrimRight(fmt.Sprintf("  %-28s %10s  %s", name, fit.FormatGiB(b), src), " "))

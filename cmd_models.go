@@ -26,10 +26,12 @@ type modelRow struct {
 	Params                int64  `json:"params"`
 	ActiveParams          int64  `json:"active_params"`
 	PublishedParams       *int64 `json:"published_params"`
+	NativePrecision       string `json:"native_precision"`
+	WeightsBytes          uint64 `json:"weights_bytes"` // at native precision, as vLLM loads it
+	MaxContext            int    `json:"max_context"`   // 0 when the config does not say
 	KVBytesPer1KTokens    int64  `json:"kv_bytes_per_1k_tokens"`
 	BF16WeightsBytes      uint64 `json:"bf16_weights_bytes"`
 	CheckpointBytes       *int64 `json:"checkpoint_bytes"`
-	ContextLimit          int    `json:"context_limit"`
 	ModelType             string `json:"model_type,omitempty"`
 	NativeQuantization    string `json:"native_quantization,omitempty"`
 	SlidingOrHybridLayout bool   `json:"sliding_or_hybrid_layout"`
@@ -39,8 +41,8 @@ type modelRow struct {
 func rowFor(m fit.Model) modelRow {
 	r := modelRow{ID: m.ID, Name: m.Name, Family: m.Family, Released: m.Released,
 		Params: m.Params(), ActiveParams: m.ActiveParams(),
-		KVBytesPer1KTokens: m.KVBytesPerToken() * 1024, ContextLimit: m.ContextLimit(),
-		ModelType: m.ModelType}
+		KVBytesPer1KTokens: m.KVBytesPerToken() * 1024, MaxContext: m.ContextLimit(),
+		ModelType: m.ModelType, NativePrecision: m.NativeFormat()}
 	if m.PublishedParams > 0 {
 		r.PublishedParams = &m.PublishedParams
 	}
@@ -49,6 +51,9 @@ func rowFor(m fit.Model) modelRow {
 	}
 	if e, err := m.Estimate(fit.Request{Precision: fit.BF16, Context: 1}); err == nil {
 		r.BF16WeightsBytes = e.WeightsBytes
+	}
+	if e, err := m.Estimate(fit.Request{Precision: fit.Native, Context: 1}); err == nil {
+		r.WeightsBytes = e.WeightsBytes
 	}
 	if q := m.QuantizationConfig; q != nil {
 		r.NativeQuantization = q.QuantMethod
@@ -78,18 +83,18 @@ func (c *modelsCmd) Run(a *app) error {
 		return enc.Encode(rows)
 	}
 	w := tabwriter.NewWriter(a.stdout, 2, 8, 2, ' ', 0)
-	fmt.Fprintln(w, "MODEL\tPARAMS\tACTIVE\tKV/1K TOKENS\tBF16 WEIGHTS\tMAX CONTEXT")
+	fmt.Fprintln(w, "MODEL\tPARAMS\tACTIVE\tNATIVE\tWEIGHTS\tMAX CONTEXT\tKV/1K TOKENS")
 	for _, r := range rows {
 		active := "-"
 		if r.ActiveParams < r.Params {
 			active = billions(r.ActiveParams)
 		}
 		ctx := "?"
-		if r.ContextLimit > 0 {
-			ctx = fit.FormatContext(r.ContextLimit)
+		if r.MaxContext > 0 {
+			ctx = fit.FormatContext(r.MaxContext)
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%.0f MiB\t%s\t%s\n", gpu.Clean(r.ID), billions(r.Params), active,
-			float64(r.KVBytesPer1KTokens)/(1<<20), fit.FormatGiB(r.BF16WeightsBytes), ctx)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%.0f MiB\n", gpu.Clean(r.ID), billions(r.Params), active,
+			r.NativePrecision, fit.FormatGiB(r.WeightsBytes), ctx, float64(r.KVBytesPer1KTokens)/(1<<20))
 	}
 	return w.Flush()
 }

@@ -18,17 +18,24 @@ func TestFitJSON(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	var rep map[string]any
 	require.NoError(t, json.Unmarshal([]byte(out), &rep))
-	for _, k := range []string{"model", "precision", "runtime", "kv_dtype", "context", "tp", "estimate", "budget", "verdict", "launch", "decode_tokens_per_s", "notes"} {
+	for _, k := range []string{"id", "params", "active_params", "precision", "runtime", "context", "weights_bytes",
+		"kv_bytes", "overhead_bytes", "total_bytes", "status", "max_context", "free_bytes", "decode_tokens_per_s", "launch"} {
 		assert.Contains(t, rep, k)
 	}
-	est := rep["estimate"].(map[string]any)
-	assert.EqualValues(t, 65524246528, est["weights_bytes"])
-	assert.EqualValues(t, 32768*262144, est["kv_bytes"])
-	assert.NotEmpty(t, est["overheads"])
+	assert.Equal(t, "Qwen/Qwen3-32B", rep["id"])
+	assert.EqualValues(t, 32762123264, rep["params"])
+	assert.EqualValues(t, 65524246528, rep["weights_bytes"])
+	assert.EqualValues(t, 32768*262144, rep["kv_bytes"], "256 KiB per token")
+	assert.EqualValues(t, rep["weights_bytes"].(float64)+rep["kv_bytes"].(float64)+rep["overhead_bytes"].(float64), rep["total_bytes"])
+	assert.NotEmpty(t, rep["overheads"])
+	assert.Equal(t, "fits", rep["status"])
+	assert.GreaterOrEqual(t, rep["max_context"], 32768.0)
+	assert.Greater(t, rep["decode_tokens_per_s"], 0.0)
 	v := rep["verdict"].(map[string]any)
-	assert.Equal(t, "fits", v["status"])
 	assert.Greater(t, v["gpu_memory_utilization"], 0.5)
-	assert.Contains(t, rep["launch"].(map[string]any)["vllm"], "vllm serve Qwen/Qwen3-32B --max-model-len 32768 --gpu-memory-utilization 0.")
+	launch := rep["launch"].(map[string]any)
+	assert.Contains(t, launch["vllm"], "vllm serve Qwen/Qwen3-32B --max-model-len 32768 --gpu-memory-utilization 0.")
+	assert.Contains(t, launch["llama.cpp"], "-c 32768")
 }
 
 func TestFitGrades(t *testing.T) {
@@ -56,10 +63,14 @@ func TestFitWithoutGPUShowsTheEstimateUngraded(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	var rep struct {
 		Verdict *json.RawMessage `json:"verdict"`
+		Status  *string          `json:"status"`
+		Free    *uint64          `json:"free_bytes"`
 		Notes   []string         `json:"notes"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &rep))
 	assert.Nil(t, rep.Verdict)
+	assert.Nil(t, rep.Status)
+	assert.Nil(t, rep.Free)
 	assert.Contains(t, strings.Join(rep.Notes, "\n"), "not graded: no live GPU")
 }
 
@@ -101,14 +112,12 @@ func TestFitConfigFolder(t *testing.T) {
 	code, out, errOut := runCLI(t, noGPU, "--gpu", "4090", "fit", "--config", dir, "--json")
 	require.Equal(t, 0, code, errOut)
 	var rep struct {
-		Model    string `json:"model"`
-		Estimate struct {
-			WeightsBytes uint64 `json:"weights_bytes"`
-		} `json:"estimate"`
+		ID           string `json:"id"`
+		WeightsBytes uint64 `json:"weights_bytes"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &rep))
-	assert.Equal(t, dir, rep.Model)
-	assert.EqualValues(t, 16060522496, rep.Estimate.WeightsBytes, "the index's total_size, Llama-3.1-8B's")
+	assert.Equal(t, dir, rep.ID)
+	assert.EqualValues(t, 16060522496, rep.WeightsBytes, "the index's total_size, Llama-3.1-8B's")
 
 	bad := filepath.Join(dir, "bad.json")
 	require.NoError(t, os.WriteFile(bad, []byte("{\"hidden_size\": 64,\n\"num_hidden_layers\": 2, \"num_attention_heads\": 4,\n\"num_key_value_heads\": 3, \"vocab_size\": 10}"), 0o644))
@@ -124,12 +133,19 @@ func TestModelsJSON(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(out), &rows))
 	require.NotEmpty(t, rows)
 	for _, r := range rows {
-		for _, k := range []string{"id", "params", "active_params", "published_params", "kv_bytes_per_1k_tokens", "bf16_weights_bytes", "context_limit"} {
+		for _, k := range []string{"id", "params", "active_params", "native_precision", "weights_bytes", "max_context", "kv_bytes_per_1k_tokens"} {
 			assert.Contains(t, r, k)
 		}
 		if r["id"] == "Qwen/Qwen3-32B" {
 			assert.EqualValues(t, 32762123264, r["params"])
 			assert.EqualValues(t, 256<<20, r["kv_bytes_per_1k_tokens"])
+			assert.Equal(t, "bf16", r["native_precision"])
+			assert.EqualValues(t, 65524246528, r["weights_bytes"])
+			assert.EqualValues(t, 40960, r["max_context"])
+		}
+		if r["id"] == "openai/gpt-oss-120b" {
+			assert.Equal(t, "mxfp4", r["native_precision"])
+			assert.Less(t, r["weights_bytes"], r["bf16_weights_bytes"])
 		}
 	}
 	code, out, _ = runCLI(t, noGPU, "models")

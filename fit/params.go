@@ -1,5 +1,7 @@
 package fit
 
+import "strings"
+
 // Params is the model's parameter count, derived from its config: every
 // tensor of the checkpoint, including a vision tower and, for Qwen3-Next,
 // the multi-token-prediction layer. It is 0 when the config is unusable.
@@ -36,4 +38,23 @@ func (m Model) KVBytesPerToken() int64 {
 		return 0
 	}
 	return (s.kvFull + s.kvSliding + s.kvChunked) * 2
+}
+
+// NativeFormat names how the checkpoint stores its weights: the
+// quantisation method when it has one ("mxfp4", "fp8"), else its torch
+// dtype as "bf16", "fp16" or "fp32"; "16-bit" when the config names none
+// (the size is then counted at 16 bits, as the runtimes load it).
+func (m Model) NativeFormat() string {
+	if q := m.QuantizationConfig; q != nil && q.QuantMethod != "" {
+		return strings.ToLower(q.QuantMethod)
+	}
+	switch strings.ToLower(m.Config.dtype()) {
+	case "bfloat16":
+		return "bf16"
+	case "float16", "half":
+		return "fp16"
+	case "float32", "float":
+		return "fp32"
+	}
+	return "16-bit"
 }
