@@ -162,3 +162,35 @@ func TestGGUFFileSizes(t *testing.T) {
 		})
 	}
 }
+
+// TestMoEWorkspace checks vLLM's fused-MoE caches are counted for MoE
+// models, worked by hand from their shapes, and never for dense ones.
+func TestMoEWorkspace(t *testing.T) {
+	ms := loadCatalogue(t)
+	tests := map[string]struct {
+		id   string
+		tp   int
+		want uint64
+	}{
+		// 8192 tokens × top-2 × (max(2×14336, 4096) + 14336) × 2 bytes.
+		"Mixtral-8x7B": {"mistralai/Mixtral-8x7B-v0.1", 1, 8192 * 2 * (28672 + 14336) * 2},
+		// Split over two GPUs the expert width halves: 7168 per GPU.
+		"Mixtral-8x7B TP2": {"mistralai/Mixtral-8x7B-v0.1", 2, 8192 * 2 * (14336 + 7168) * 2},
+		// top-8, expert width 768, hidden 2048 (wider than 2×768).
+		"Qwen3-30B-A3B":   {"Qwen/Qwen3-30B-A3B", 1, 8192 * 8 * (2048 + 768) * 2},
+		"dense Qwen3-32B": {"Qwen/Qwen3-32B", 1, 0},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			e, err := byID(t, ms, tc.id).Estimate(Request{Precision: BF16, Context: 8192, TP: tc.tp})
+			require.NoError(t, err)
+			var got uint64
+			for _, o := range e.Overheads {
+				if o.Name == "MoE workspace" {
+					got = o.Bytes
+				}
+			}
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}

@@ -28,6 +28,16 @@ const (
 	// gpt-oss-120b, whose logged budget less weights and KV was 3.42 GiB.
 	vllmActivationBase     = GiB / 2
 	vllmActivationPerVocab = 14 << 10
+	// The fused-MoE kernel's intermediate caches for the profiling run's
+	// batch: M × top_k × (max(2N, K) + N) 16-bit values, with M the
+	// batched tokens, N the expert width per GPU and K the hidden size
+	// (intermediate_cache13 and intermediate_cache2 in
+	// vllm/model_executor/layers/fused_moe). M is vLLM's default
+	// max_num_batched_tokens on cards of 70 GiB or more (8192,
+	// vllm/engine/arg_utils.py get_batch_defaults); smaller cards default
+	// to 2048, so this errs high there. The dense runs above include their
+	// MLP activations in the base; for MoE models this is added on top.
+	vllmBatchedTokens = 8192
 
 	// llama.cpp: device memory outside its own buffers (CUDA context,
 	// cuBLAS workspace), about 830 MiB for gpt-oss-20b (llama.cpp#17715);
@@ -54,6 +64,11 @@ func (s *shape) overheads(n *needs, r Request, ctx int) {
 	case VLLM:
 		act := uint64(vllmActivationBase + vllmActivationPerVocab*int64(s.vocab))
 		n.term("activation peak", act, "0.5 GiB + 14 KiB per vocabulary entry, above every run in "+srcPlanner, false)
+		if s.experts > 0 && s.expertInter > 0 {
+			ni := uint64((s.expertInter + r.TP - 1) / r.TP)
+			ws := uint64(vllmBatchedTokens) * uint64(s.expertsPerTok) * (max(2*ni, uint64(s.hidden)) + ni) * 2
+			n.term("MoE workspace", ws, "8192 batched tokens × top_k × (max(2 × expert width, hidden) + expert width) × 2 bytes: vLLM's fused-MoE intermediate caches", false)
+		}
 		if r.TP > 1 {
 			n.term("non-torch memory", vllmNonTorchTPn, "2.1 GiB at TP2, "+srcPlanner, false)
 		} else {

@@ -54,6 +54,7 @@ type shape struct {
 	heads, kvHeads, headDim   int
 	intermediate              int // widest dense or expert FFN, for activations
 	experts, expertsPerTok    int
+	expertInter               int // one routed expert's FFN width
 	tied, gptOSS, fp32, is70B bool
 
 	roles       [nRoles]roleSum

@@ -185,6 +185,7 @@ func (s *shape) addExperts(c *Config, fam string, more bool) {
 		inter = c.IntermediateSize // Mixtral, gpt-oss, Llama 4: per-expert width
 	}
 	s.intermediate = max(s.intermediate, inter)
+	s.expertInter = max(s.expertInter, inter)
 	before := s.params
 	s.add(roleFFNGate, h, inter, e, false)
 	s.add(roleFFNUp, h, inter, e, false)
