@@ -125,8 +125,8 @@ func TestSnapshotTextGroupsModelsAndShowsTheBanner(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	assert.True(t, strings.HasPrefix(out, "planning for RTX PRO 6000 Blackwell Workstation: not a live reading\n"), out)
 	assert.Contains(t, out, "GPU 0  RTX PRO 6000 Blackwell Workstation")
-	assert.Contains(t, out, "used 0.0 GiB  reserved n/a  free 96.0 GiB  of 96.0 GiB")
-	assert.Contains(t, out, "Models at native precision under vllm, 8K context, on GPU 0 (96.0 GiB free):")
+	assert.Contains(t, out, "used 0.0 GiB  reserved n/a  free 95.6 GiB  of 95.6 GiB")
+	assert.Contains(t, out, "Models at native precision under vllm, 8K context, on GPU 0 (95.6 GiB free):")
 	assert.Regexp(t, `(?m)^  fits \(\d+\): `, out)
 	for _, line := range strings.Split(out, "\n") {
 		assert.LessOrEqual(t, len([]rune(line)), textWidth, "line too long: %q", line)
