@@ -22,6 +22,7 @@ type tmuxPane struct {
 	t      *testing.T
 	socket string
 	state  string // the fake driver's state file
+	lib    string // the fake driver
 	pid    int
 }
 
@@ -36,7 +37,7 @@ func startInTmux(t *testing.T, st fakenvml.State, w, h int, args ...string) *tmu
 	bin := testBinary(t)
 	lib := fakenvml.Build(t)
 	dir := t.TempDir()
-	p := &tmuxPane{t: t, socket: filepath.Join(dir, "tmux.sock"), state: filepath.Join(dir, "state")}
+	p := &tmuxPane{t: t, socket: filepath.Join(dir, "tmux.sock"), state: filepath.Join(dir, "state"), lib: lib}
 	require.NoError(t, fakenvml.WriteState(p.state, st))
 	env := append(fakenvml.Env(lib, p.state), "TERM=xterm-256color")
 	cmdline := "exec env " + strings.Join(env, " ") + " " + bin + " " + strings.Join(args, " ") +
@@ -153,7 +154,7 @@ func TestTUIInTmux(t *testing.T) {
 }
 
 // procFigures reads a process's resident memory (KiB), thread count and
-// CPU time (ns, from schedstat) from /proc.
+// CPU time (ns, from schedstat, summed over its threads) from /proc.
 func procFigures(pid int) (rssKiB, threads int, cpuNs int64, err error) {
 	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
@@ -168,12 +169,24 @@ func procFigures(pid int) (rssKiB, threads int, cpuNs int64, err error) {
 			threads, _ = strconv.Atoi(f[1])
 		}
 	}
-	sched, err := os.ReadFile(fmt.Sprintf("/proc/%d/schedstat", pid))
-	if err != nil {
-		return 0, 0, 0, err
+	// schedstat is per thread: a Go program's work is spread over its
+	// threads, so sum them all.
+	tasks, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/schedstat", pid))
+	if err != nil || len(tasks) == 0 {
+		return 0, 0, 0, fmt.Errorf("process %d has no threads to read", pid)
 	}
-	cpuNs, err = strconv.ParseInt(strings.Fields(string(sched))[0], 10, 64)
-	return rssKiB, threads, cpuNs, err
+	for _, task := range tasks {
+		sched, err := os.ReadFile(task)
+		if err != nil {
+			continue // the thread ended
+		}
+		ns, err := strconv.ParseInt(strings.Fields(string(sched))[0], 10, 64)
+		if err != nil {
+			return 0, 0, 0, fmt.Errorf("reading %s: %w", task, err)
+		}
+		cpuNs += ns
+	}
+	return rssKiB, threads, cpuNs, nil
 }
 
 // A long run at 10 Hz with the memory changing on every sample: resident
@@ -220,4 +233,79 @@ func TestTUISoak(t *testing.T) {
 	time.Sleep(time.Second)
 	dead, code := p.dead()
 	assert.True(t, dead && code == 0, "headroom did not exit cleanly after the soak")
+}
+
+// headroom against nvtop: both in tmux panes of the same size, on the same
+// fake GPU at a 1 s refresh, for the time HEADROOM_VS_NVTOP gives (e.g.
+// 60s). It reports each one's CPU time (from /proc/PID/schedstat) and RSS,
+// and runs only when asked, since nvtop must be installed.
+func TestTUIAgainstNvtop(t *testing.T) {
+	length, err := time.ParseDuration(os.Getenv("HEADROOM_VS_NVTOP"))
+	if err != nil {
+		t.Skip("set HEADROOM_VS_NVTOP to a duration (e.g. 60s) to compare with nvtop")
+	}
+	nvtop, err := exec.LookPath("nvtop")
+	if err != nil {
+		t.Skip("nvtop is not installed (Debian: contrib component, apt-get install nvtop)")
+	}
+	card := fakenvml.RTXPro6000()
+	card.Used = 40 << 30
+	card.Processes = []fakenvml.Process{{PID: 4242, Used: 40 << 30, Name: "trainer"}}
+	st := fakenvml.State{DriverVersion: "580.95.05", CUDAVersion: 13000, Devices: []fakenvml.Device{card}}
+	p := startInTmux(t, st, 100, 30, "--interval", "1s")
+	p.waitFor("headroom's matrix", 5*time.Second, func(s string) bool { return strings.Contains(s, "MODEL") })
+	wrap := pciShim(t, p.lib)
+	p.tmux("set-option", "-g", "remain-on-exit", "on")
+	p.tmux("new-session", "-d", "-s", "nvtop", "-x", "100", "-y", "30",
+		"exec env LD_LIBRARY_PATH="+filepath.Dir(wrap)+":"+filepath.Dir(p.lib)+" "+fakenvml.StateEnv+"="+p.state+
+			" TERM=xterm-256color "+nvtop+" -d 10")
+	pid, err := strconv.Atoi(strings.TrimSpace(p.tmux("display-message", "-p", "-t", "nvtop", "#{pane_pid}")))
+	require.NoError(t, err)
+	time.Sleep(5 * time.Second) // both past their start
+	_, _, hr0, err := procFigures(p.pid)
+	require.NoError(t, err)
+	_, _, nv0, err := procFigures(pid)
+	require.NoError(t, err, "nvtop is not running:\n%s", p.tmux("capture-pane", "-p", "-t", "nvtop"))
+	time.Sleep(length)
+	hrRSS, _, hr1, err := procFigures(p.pid)
+	require.NoError(t, err)
+	nvRSS, _, nv1, err := procFigures(pid)
+	require.NoError(t, err)
+	t.Logf("over %s: headroom CPU %.1f ms, RSS %d KiB; nvtop CPU %.1f ms, RSS %d KiB",
+		length, float64(hr1-hr0)/1e6, hrRSS, float64(nv1-nv0)/1e6, nvRSS)
+	t.Logf("nvtop's screen:\n%s", p.tmux("capture-pane", "-p", "-t", "nvtop"))
+}
+
+// pciShimSource answers nvmlDeviceGetPciInfo, which the fake driver leaves
+// NOT_SUPPORTED and without which nvtop 3.0.1 skips the GPU ("No GPU to
+// monitor"). Every other call goes on to the fake driver.
+const pciShimSource = `#define NVML_NO_UNVERSIONED_FUNC_DEFS
+#include <stdio.h>
+#include <string.h>
+#include "nvml.h"
+static nvmlReturn_t pci(nvmlPciInfo_t *p) {
+	memset(p, 0, sizeof *p);
+	p->bus = 1;
+	snprintf(p->busId, sizeof p->busId, "00000000:01:00.0");
+	snprintf(p->busIdLegacy, sizeof p->busIdLegacy, "0000:01:00.0");
+	return NVML_SUCCESS;
+}
+nvmlReturn_t nvmlDeviceGetPciInfo_v3(nvmlDevice_t d, nvmlPciInfo_t *p) { return pci(p); }
+nvmlReturn_t nvmlDeviceGetPciInfo_v2(nvmlDevice_t d, nvmlPciInfo_t *p) { return pci(p); }
+nvmlReturn_t nvmlDeviceGetPciInfo(nvmlDevice_t d, nvmlPciInfo_t *p) { return pci(p); }
+`
+
+// pciShim builds libnvidia-ml.so, the name nvtop tries first: the PCI
+// answers above, linked to the fake driver at lib for everything else.
+func pciShim(t *testing.T, lib string) string {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/NVIDIA/go-nvml").Output()
+	require.NoError(t, err, "finding go-nvml's nvml.h")
+	dir := t.TempDir()
+	src, so := filepath.Join(dir, "shim.c"), filepath.Join(dir, "libnvidia-ml.so")
+	require.NoError(t, os.WriteFile(src, []byte(pciShimSource), 0o644))
+	b, err := exec.Command("cc", "-shared", "-fPIC", "-w", "-I", filepath.Join(strings.TrimSpace(string(out)), "pkg", "nvml"),
+		"-Wl,-soname,libnvshim.so", "-o", so, src, "-Wl,--no-as-needed", "-L", filepath.Dir(lib), "-l:"+filepath.Base(lib)).CombinedOutput()
+	require.NoError(t, err, "building the PCI shim: %s", b)
+	return so
 }

@@ -3,8 +3,8 @@ package ui
 import (
 	"io"
 	"log"
-	"reflect"
 	"runtime"
+	"slices"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -101,7 +101,8 @@ func (m Model) sampleTimeout() time.Duration {
 }
 
 // Update handles keys, resizes and samples. The screen is composed again
-// only when one of them changed something.
+// only when one of them changed something. Each sample schedules the next,
+// so there is only ever one sample in flight.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	changed := true
@@ -112,8 +113,6 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.key(msg)
 	case sampleMsg:
 		changed, cmd = m.takeSample(msg)
-	case tickMsg:
-		return m, sample(m.cfg.Source, m.sampleTimeout())
 	default:
 		changed = false
 	}
@@ -126,7 +125,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // takeSample stores a sample, grades the matrix against it and schedules
 // the next one. It reports whether the screen changes.
 func (m *Model) takeSample(msg sampleMsg) (bool, tea.Cmd) {
-	next := tick(m.cfg.Interval, msg.took)
+	next := sampleAfter(m.cfg.Source, tickDelay(m.cfg.Interval, msg.took), m.sampleTimeout())
 	m.logStats()
 	if msg.err != nil {
 		changed := m.sampleErr == nil || m.sampleErr.Error() != msg.err.Error()
@@ -139,7 +138,7 @@ func (m *Model) takeSample(msg sampleMsg) (bool, tea.Cmd) {
 	recovered := m.sampleErr != nil
 	m.sampleErr = nil
 	changed := recovered || !m.sampled || m.header.growing() ||
-		!reflect.DeepEqual(m.snap.Devices, msg.snap.Devices) || !reflect.DeepEqual(m.snap.Notes, msg.snap.Notes)
+		!sameDevices(m.snap.Devices, msg.snap.Devices) || !slices.Equal(m.snap.Notes, msg.snap.Notes)
 	m.snap, m.sampled = msg.snap, true
 	m.header.record(msg.snap.Devices)
 	if !changed {

@@ -23,31 +23,42 @@ func TestWindowSizeIsKept(t *testing.T) {
 	assert.Len(t, strings.Split(m.View().Content, "\n"), 41)
 }
 
-// Sampling: Init samples at once; a sample schedules the next tick; a
-// tick asks for one sample. Nothing else starts a sample, so they cannot
-// stack up.
+// Sampling: Init samples at once; each sample schedules exactly one more,
+// after the interval. Keys and resizes never start a sample, so samples
+// cannot stack up.
 func TestSamplingCycle(t *testing.T) {
 	snap := liveSnapshot(40)
-	m := New(Config{Source: fixedSource{snap}, Models: catalogue(t, goldenModels...), Interval: time.Second, NoColor: true})
+	m := New(Config{Source: fixedSource{snap}, Models: catalogue(t, goldenModels...), Interval: 100 * time.Millisecond, NoColor: true})
 	msg := m.Init()()
 	got, ok := msg.(sampleMsg)
 	require.True(t, ok, "Init's command samples the source, got %T", msg)
 	assert.Equal(t, snap.Devices, got.snap.Devices)
 
 	next, cmd := m.Update(got)
-	require.NotNil(t, cmd, "a sample schedules the next tick")
+	require.NotNil(t, cmd, "a sample schedules the next")
 	m = next.(Model)
 	assert.True(t, m.sampled)
-
-	next, cmd = m.Update(tickMsg{})
-	require.NotNil(t, cmd)
 	_, ok = cmd().(sampleMsg)
-	assert.True(t, ok, "a tick starts one sample")
+	assert.True(t, ok, "after the interval, the next sample")
 
 	for _, msg := range []tea.Msg{keyMsg("j"), tea.WindowSizeMsg{Width: 80, Height: 24}} {
-		_, cmd := next.Update(msg)
+		_, cmd := m.Update(msg)
 		assert.Nil(t, cmd, "%T must not start a sample", msg)
 	}
+}
+
+// sameDevices must compare every field of a Device: a new field has to be
+// added there, or a change to it would not redraw the screen.
+func TestSameDevicesSeesEveryField(t *testing.T) {
+	assert.Equal(t, 19, reflect.TypeOf(gpu.Device{}).NumField(), "gpu.Device changed: update sameDevices and this count")
+	a := liveSnapshot(40).Devices
+	assert.True(t, sameDevices(a, liveSnapshot(40).Devices))
+	b := liveSnapshot(40).Devices
+	b[0].Processes[1].Name = "other"
+	assert.False(t, sameDevices(a, b))
+	c := liveSnapshot(40).Devices
+	c[0].TemperatureC.Value++
+	assert.False(t, sameDevices(a, c))
 }
 
 // The next tick comes one interval after the last sample began, never
