@@ -18,6 +18,9 @@ type header struct {
 	hist     map[string]*history
 	selected int
 	full     bool // three lines per GPU, room permitting
+	// sparkWidth is the width of the sparklines last drawn; 0 when the
+	// layout drew none.
+	sparkWidth int
 }
 
 func newHeader(c common) header {
@@ -60,7 +63,7 @@ func (h *header) record(devs []gpu.Device) {
 // one drawn, so a new sample changes the screen even when memory did not.
 func (h *header) growing() bool {
 	for _, hs := range h.hist {
-		if hs.count < min(h.width, historyLen) {
+		if hs.count < min(h.sparkWidth, historyLen) {
 			return true
 		}
 	}
@@ -76,7 +79,8 @@ func (h header) linesFor(full bool) int {
 }
 
 // View draws the header into h.height lines at most.
-func (h header) View() []string {
+func (h *header) View() []string {
+	h.sparkWidth = 0
 	if len(h.devices) == 0 {
 		return []string{h.styles.Faint.Render("waiting for the first sample…")}
 	}
@@ -111,8 +115,11 @@ func (h header) marker(i int) string {
 	return " "
 }
 
+// sparkNote follows the sparkline.
+const sparkNote = " used memory, newest right"
+
 // block is the three-line form of one GPU.
-func (h header) block(i int, d gpu.Device) []string {
+func (h *header) block(i int, d gpu.Device) []string {
 	s := h.styles
 	title := join(" ", h.marker(i), s.Title.Render(fmt.Sprintf("GPU %d", d.Index)), d.Name, tags(d))
 	if d.Lost {
@@ -125,12 +132,13 @@ func (h header) block(i int, d gpu.Device) []string {
 	gw := max(h.width-len(figures)-2, 10)
 	spark := ""
 	if hs := h.hist[historyKey(d)]; hs != nil {
-		spark = s.Sparkline.Render(hs.sparkline(max(h.width-22, 0)))
+		h.sparkWidth = max(h.width-len(sparkNote), 0)
+		spark = s.Sparkline.Render(hs.sparkline(h.sparkWidth))
 	}
 	return []string{
 		title,
 		gauge(s, gw, m) + "  " + figures,
-		spark + s.Faint.Render(" used memory, newest right"),
+		spark + s.Faint.Render(sparkNote),
 	}
 }
 
