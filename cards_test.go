@@ -1,0 +1,256 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/headroom-dev/headroom/fit"
+	"github.com/headroom-dev/headroom/gpu"
+)
+
+const proCard = "RTX PRO 6000 Blackwell Workstation"
+
+// cardsJSON runs `headroom cards --json` with args and decodes the report.
+func cardsJSON(t *testing.T, args ...string) map[string]any {
+	t.Helper()
+	code, out, errOut := runCLI(t, append(append([]string{noGPU}, args...), "cards", "--json")...)
+	require.Equal(t, 0, code, errOut)
+	var rep map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &rep), out)
+	return rep
+}
+
+// builtins loads the shipped catalogues as the binary does.
+func builtins(t *testing.T) ([]fit.Model, []gpu.Card) {
+	t.Helper()
+	ms, err := fit.Load(bytes.NewReader(builtinModels), "models.json")
+	require.NoError(t, err)
+	cs, err := gpu.LoadCards(bytes.NewReader(builtinCards), "gpus.json")
+	require.NoError(t, err)
+	return ms, cs
+}
+
+func TestCardsJSONFields(t *testing.T) {
+	rep := cardsJSON(t, "--gpu", proCard)
+	_, cards := builtins(t)
+	for _, k := range []string{"precision", "runtime", "context", "catalogue_models", "reference_model", "cards", "verdict"} {
+		assert.Contains(t, rep, k)
+	}
+	assert.Equal(t, "native", rep["precision"])
+	assert.EqualValues(t, 8192, rep["context"])
+	rows := rep["cards"].([]any)
+	require.Len(t, rows, len(cards))
+	rowKeys := []string{"name", "class", "memory_bytes", "bandwidth_bytes_per_s", "launch_price_usd", "unified_memory",
+		"nvml_monitorable", "fitting_models", "fitting_ids", "largest_fitting", "reference_tokens_per_s",
+		"largest_tokens_per_s", "price_per_gb_usd", "price_per_fitting_model_usd"}
+	last := 1 << 30
+	for _, r := range rows {
+		row := r.(map[string]any)
+		for _, k := range rowKeys {
+			assert.Contains(t, row, k, row["name"])
+		}
+		n := int(row["fitting_models"].(float64))
+		assert.Len(t, row["fitting_ids"], n, row["name"])
+		assert.LessOrEqual(t, n, last, "rows sorted by fitting models")
+		last = n
+		c, err := gpu.FindCard(cards, row["name"].(string))
+		require.NoError(t, err)
+		assert.Equal(t, c.LaunchPriceUSD == nil, row["launch_price_usd"] == nil, "price null exactly when unknown: %s", c.Name)
+		assert.Equal(t, c.LaunchPriceUSD == nil, row["price_per_gb_usd"] == nil, c.Name)
+		assert.Equal(t, c.UnifiedMemory, !row["nvml_monitorable"].(bool), c.Name)
+	}
+	v := rep["verdict"].(map[string]any)
+	for _, k := range append(rowKeys, "chosen_by", "note", "price_usd", "price_from", "class_rank", "class_size",
+		"class_ahead", "class_tied", "same_models_on", "cheaper_cards", "next_step", "steps_up", "steps_down",
+		"need_more_memory", "fits_no_card", "context_too_long", "quantised_as_fast") {
+		assert.Contains(t, v, k)
+	}
+	assert.Equal(t, proCard, v["name"])
+	assert.Equal(t, "--gpu", v["chosen_by"])
+	assert.Nil(t, v["launch_price_usd"], "the catalogue has no price for it")
+	assert.Nil(t, v["cheaper_cards"], "nothing is cheaper than an unknown price")
+	assert.Equal(t, v["steps_up"].([]any)[0], v["next_step"])
+}
+
+// TestCardsVerdictRTXPro6000 checks the text verdict at native precision
+// and 8K names every model the RTX PRO 6000 fits that a 48 GB card does
+// not, and every one that needs more than 96 GB, worked out from Grade.
+func TestCardsVerdictRTXPro6000(t *testing.T) {
+	models, cards := builtins(t)
+	code, out, errOut := runCLI(t, noGPU, "--gpu", proCard, "cards")
+	require.Equal(t, 0, code, errOut)
+	grade := func(m fit.Model, name string) fit.Status {
+		c, err := gpu.FindCard(cards, name)
+		require.NoError(t, err)
+		b := fit.Budget{FreeBytes: c.MemoryBytes, UsableBytes: c.MemoryBytes, TotalBytes: c.MemoryBytes}
+		return fit.Grade(m, fit.Request{Precision: fit.Native, Runtime: fit.VLLM, Context: 8192}, b).Status
+	}
+	var onlyPro, tooBig []string
+	for _, m := range models {
+		switch {
+		case grade(m, proCard) == fit.Fits && grade(m, "RTX 6000 Ada") != fit.Fits:
+			onlyPro = append(onlyPro, m.Name)
+		case grade(m, proCard) != fit.Fits && (m.ContextLimit() == 0 || m.ContextLimit() >= 8192):
+			tooBig = append(tooBig, m.Name)
+		}
+	}
+	require.NotEmpty(t, onlyPro)
+	require.NotEmpty(t, tooBig)
+	fewer := section(t, out, "Fewer models", "    RTX 3090")
+	assert.True(t, fewer["Ada"], "the steps down reach the 48 GB RTX 6000 Ada")
+	assert.ElementsMatch(t, onlyPro, modelsIn(fewer, models), "fit the RTX PRO 6000, not a 48 GB card")
+	more := section(t, out, "Need more than", "Configs allow")
+	assert.ElementsMatch(t, tooBig, modelsIn(more, models), "need more than 96 GB")
+	assert.Contains(t, out, "Need more than 95.6 GiB at native · vllm · 8K: "+count(len(tooBig), "model"))
+	assert.Contains(t, out, "Verdict for "+proCard+" (--gpu)")
+}
+
+// section is the set of words of out from the line holding from up to,
+// not including, the next line holding to; commas dropped, and the lines
+// quoting the reference model's speed skipped.
+func section(t *testing.T, out, from, to string) map[string]bool {
+	t.Helper()
+	lines := strings.Split(out, "\n")
+	words := map[string]bool{}
+	in, ended := false, false
+	for _, l := range lines {
+		if in && strings.Contains(l, to) {
+			ended = true
+			break
+		}
+		in = in || strings.Contains(l, from)
+		if in && !strings.Contains(l, "tok/s there:") {
+			for _, w := range strings.Fields(l) {
+				words[strings.TrimRight(w, ",")] = true
+			}
+		}
+	}
+	require.True(t, in && ended, "no section from %q to %q in:\n%s", from, to, out)
+	return words
+}
+
+// modelsIn lists the catalogue models named in words.
+func modelsIn(words map[string]bool, models []fit.Model) []string {
+	var out []string
+	for _, m := range models {
+		if words[m.Name] {
+			out = append(out, m.Name)
+		}
+	}
+	return out
+}
+
+func TestCardsDefaultCardWithoutGPU(t *testing.T) {
+	v := cardsJSON(t)["verdict"].(map[string]any)
+	assert.Equal(t, gpu.DefaultCard, v["name"])
+	assert.Equal(t, "default", v["chosen_by"])
+	assert.NotNil(t, v["note"], "says why the default card was taken")
+
+	code, out, _ := runCLI(t, noGPU, "cards")
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "Verdict for "+gpu.DefaultCard+" (the default card)")
+	assert.Contains(t, out, "no live GPU")
+}
+
+func TestCardsMarksUnifiedMemory(t *testing.T) {
+	_, cards := builtins(t)
+	code, out, _ := runCLI(t, noGPU, "cards")
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "* unified memory, shared with the CPU: not monitorable by NVML")
+	unified := 0
+	for _, c := range cards {
+		if c.UnifiedMemory {
+			unified++
+			assert.Contains(t, out, "\n"+c.Name+" *  ", c.Name)
+		} else {
+			assert.NotContains(t, out, "\n"+c.Name+" *", c.Name)
+		}
+	}
+	assert.Positive(t, unified)
+}
+
+func TestCardsPricePaid(t *testing.T) {
+	v := cardsJSON(t, "--gpu", proCard, "--context", "32k")["verdict"].(map[string]any)
+	assert.Nil(t, v["price_usd"])
+	code, out, errOut := runCLI(t, noGPU, "--gpu", proCard, "cards", "--json", "--price", "8565")
+	require.Equal(t, 0, code, errOut)
+	var rep struct {
+		Verdict cardVerdictJSON `json:"verdict"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	pv := rep.Verdict
+	require.NotNil(t, pv.PriceUSD)
+	assert.Equal(t, 8565, *pv.PriceUSD)
+	assert.Equal(t, "--price", *pv.PriceFrom)
+	require.NotEmpty(t, pv.Cheaper)
+	for _, d := range pv.Cheaper {
+		assert.Less(t, d.LaunchPriceUSD, 8565, d.Name)
+		assert.Equal(t, len(d.Lost) == 0 && len(d.Gained) == 0, d.SameModels, d.Name)
+	}
+	for _, s := range pv.QuantisedAsFast {
+		assert.GreaterOrEqual(t, s.TokensPerS, s.JudgedTokensPerS, s.Name)
+		assert.Less(t, s.LaunchPriceUSD, 8565, s.Name)
+	}
+}
+
+// TestCardsVerdictFollowsTheCatalogue runs a made-up card catalogue: every
+// statement of the verdict changes with it.
+func TestCardsVerdictFollowsTheCatalogue(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "gpus.json")
+	entry := func(name string, gib, bw, price string) string {
+		return `{"name": "` + name + `", "aliases": [], "class": "workstation", "memory_bytes": ` + gib + `,
+			"bandwidth_bytes_per_s": ` + bw + `, "launch_price_usd": ` + price + `, "launch_year": 2025,
+			"nvml": true, "unified_memory": false, "source": {}}`
+	}
+	cat := "[\n" + entry("Alpha 24", "25769803776", "2000000000000", "1000") + ",\n" +
+		entry("Beta 96", "103079215104", "1000000000000", "5000") + ",\n" +
+		entry("Gamma 192", "206158430208", "null", "null") + "\n]\n"
+	require.NoError(t, os.WriteFile(file, []byte(cat), 0o644))
+	code, out, errOut := runCLI(t, noGPU, "--gpus", file, "--gpu", "Beta 96", "cards", "--precision", "bf16")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "In its class: 2nd of 3 workstation cards by models fitted; Gamma 192 fit more")
+	assert.Contains(t, out, "Price: $5,000")
+	assert.Contains(t, out, "Cheaper, fewer models: Alpha 24 $1,000")
+	assert.Contains(t, out, "next: Gamma 192 (price unknown) (192.0 GiB)")
+	assert.Contains(t, out, "Quantised, at least as fast on cheaper cards:")
+	assert.Contains(t, out, "Alpha 24 $1,000, 2000 GB/s")
+	assert.NotContains(t, out, "RTX")
+}
+
+func TestCardsUsageErrors(t *testing.T) {
+	tests := map[string]struct {
+		args []string
+		want string
+	}{
+		"unknown card":         {[]string{"--gpu", "no-such-card", "cards"}, "--gpu"},
+		"unknown precision":    {[]string{"cards", "--precision", "fp3"}, "--precision"},
+		"unknown runtime":      {[]string{"cards", "--runtime", "ollama"}, "--runtime"},
+		"gguf under vllm":      {[]string{"cards", "--precision", "q4_k_m", "--runtime", "vllm"}, "--precision q4_k_m --runtime vllm"},
+		"negative price":       {[]string{"cards", "--price", "-5"}, "--price"},
+		"missing gpus catalog": {[]string{"--gpus", "/nonexistent/gpus.json", "cards"}, "/nonexistent/gpus.json"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			code, _, errOut := runCLI(t, append([]string{noGPU}, tc.args...)...)
+			assert.Equal(t, 2, code)
+			assert.Contains(t, errOut, tc.want)
+			assert.Equal(t, 1, strings.Count(errOut, "\n"), "one line: %q", errOut)
+		})
+	}
+}
+
+func TestCardsGGUFDefaultsToLlamaCpp(t *testing.T) {
+	rep := cardsJSON(t, "--gpu", "5090")
+	assert.Equal(t, "vllm", rep["runtime"])
+	code, out, errOut := runCLI(t, noGPU, "--gpu", "5090", "cards", "--json", "--precision", "q4_k_m")
+	require.Equal(t, 0, code, errOut)
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	assert.Equal(t, "llama.cpp", rep["runtime"])
+}
