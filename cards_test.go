@@ -159,6 +159,12 @@ func TestCardsDefaultCardWithoutGPU(t *testing.T) {
 	assert.Contains(t, out, "no live GPU")
 }
 
+func TestCardsDemo(t *testing.T) {
+	v := cardsJSON(t, "--demo")["verdict"].(map[string]any)
+	assert.Equal(t, "demo", v["chosen_by"])
+	assert.Equal(t, gpu.DefaultCard, v["name"], "the demo runs on an RTX PRO 6000")
+}
+
 func TestCardsMarksUnifiedMemory(t *testing.T) {
 	_, cards := builtins(t)
 	code, out, _ := runCLI(t, noGPU, "cards")

@@ -55,7 +55,7 @@ func printCards(w io.Writer, t fit.CardTable, v fit.CardVerdict, j judged, names
 // printVerdict writes the verdict on the judged card.
 func printVerdict(w io.Writer, t fit.CardTable, v fit.CardVerdict, j judged, name func(string) string, models int) {
 	c, row := v.Card.Card, v.Card
-	how := map[string]string{chosenLive: "the live GPU", chosenFlag: "--gpu", chosenDefault: "the default card"}[j.chosenBy]
+	how := map[string]string{chosenLive: "the live GPU", chosenFlag: "--gpu", chosenDefault: "the default card", chosenDemo: "the demo's card"}[j.chosenBy]
 	fmt.Fprintf(w, "Verdict for %s (%s)\n", gpu.Clean(c.Name), how)
 	if j.note != "" {
 		wrap(w, "  ", strings.Fields(gpu.Clean(j.note)), "    ")

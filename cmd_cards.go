@@ -25,6 +25,7 @@ const (
 	chosenLive    = "live GPU"
 	chosenFlag    = "--gpu"
 	chosenDefault = "default"
+	chosenDemo    = "demo"
 )
 
 // judged is the card the verdict is about and how it was chosen.
@@ -133,6 +134,9 @@ func (c *cardsCmd) judged(a *app, cards []gpu.Card) (judged, error) {
 		return fallback(fmt.Sprintf("the live GPU %q is not in the card catalogue", gpu.Clean(name)))
 	}
 	j := judged{card: cd, chosenBy: chosenLive}
+	if a.cli.Demo {
+		j.chosenBy = chosenDemo
+	}
 	if len(snap.Devices) > 1 {
 		j.note = fmt.Sprintf("GPU 0 of %d", len(snap.Devices))
 	}
