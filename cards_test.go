@@ -224,7 +224,7 @@ func TestCardsVerdictFollowsTheCatalogue(t *testing.T) {
 	assert.Contains(t, out, "In its class: 2nd of 3 workstation cards by models fitted; Gamma 192 fit more")
 	assert.Contains(t, out, "Price: $5,000")
 	assert.Contains(t, out, "Cheaper, fewer models: Alpha 24 $1,000")
-	assert.Contains(t, out, "next: Gamma 192 (price unknown) (192.0 GiB)")
+	assert.Contains(t, out, "next: Gamma 192 (workstation, price unknown) (192.0 GiB)")
 	assert.Contains(t, out, "Quantised, at least as fast on cheaper cards:")
 	assert.Contains(t, out, "Alpha 24 $1,000, 2000 GB/s")
 	assert.NotContains(t, out, "RTX")

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -67,8 +68,8 @@ func printVerdict(w io.Writer, t fit.CardTable, v fit.CardVerdict, j judged, nam
 	if row.ReferenceTokensPerS > 0 {
 		line += fmt.Sprintf("; %s decodes at %s tok/s", name(t.Reference), tps(row.ReferenceTokensPerS))
 	}
-	fmt.Fprintln(w, "  "+line+".")
-	fmt.Fprintln(w, "  "+classLine(v)+".")
+	wrap(w, "  "+line+".", nil, "    ")
+	wrap(w, "  "+classLine(v)+".", nil, "    ")
 	if len(v.Same) > 0 {
 		wrap(w, "  Same models on:", commas(cardLabels(v.Same, false)), "    ")
 	}
@@ -129,6 +130,8 @@ func classLine(v fit.CardVerdict) string {
 	s := fmt.Sprintf("In its class: %s of %d %s cards by models fitted", ordinal(v.ClassRank), v.ClassSize, gpu.Clean(c.Class))
 	if len(v.ClassAhead) > 0 {
 		s += "; " + strings.Join(cleanAll(v.ClassAhead), ", ") + " fit more"
+	} else if classes := upClasses(v); len(classes) > 0 {
+		s += "; only " + strings.Join(classes, " and ") + " cards fit more"
 	}
 	if len(v.ClassTied) > 0 {
 		s += "; tied with " + strings.Join(cleanAll(v.ClassTied), ", ")
@@ -137,6 +140,20 @@ func classLine(v fit.CardVerdict) string {
 		s += "; cheaper per fitting model: " + strings.Join(cleanAll(v.ClassCheaperPerModel), ", ")
 	}
 	return s
+}
+
+// upClasses lists, in table order, the classes of the cards that fit
+// more models than the judged one.
+func upClasses(v fit.CardVerdict) []string {
+	var out []string
+	for _, s := range v.Up {
+		for _, c := range s.Cards {
+			if cl := gpu.Clean(c.Class); !slices.Contains(out, cl) {
+				out = append(out, cl)
+			}
+		}
+	}
+	return out
 }
 
 // printCheaper writes which cheaper cards fit the same models and which
@@ -212,17 +229,17 @@ func request(r fit.Request) string {
 	return fmt.Sprintf("%s · %s · %s", r.Precision, r.Runtime, fit.FormatContext(r.Context))
 }
 
-// cardLabels names cards with their known prices; withUnknown also says
-// "price unknown" for the others.
-func cardLabels(cs []fit.CardSpec, withUnknown bool) []string {
+// cardLabels names cards with their known prices. detail gives each its
+// class and price, saying "price unknown" where it is.
+func cardLabels(cs []fit.CardSpec, detail bool) []string {
 	out := make([]string, len(cs))
 	for i, c := range cs {
 		out[i] = gpu.Clean(c.Name)
 		switch {
+		case detail:
+			out[i] += " (" + gpu.Clean(c.Class) + ", " + strings.Replace(usd(c.PriceUSD), "-", "price unknown", 1) + ")"
 		case c.PriceUSD > 0:
 			out[i] += " " + usd(c.PriceUSD)
-		case withUnknown:
-			out[i] += " (price unknown)"
 		}
 	}
 	return out
