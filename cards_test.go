@@ -260,3 +260,17 @@ func TestCardsGGUFDefaultsToLlamaCpp(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(out), &rep))
 	assert.Equal(t, "llama.cpp", rep["runtime"])
 }
+
+// BenchmarkCardsCommand runs `headroom cards --json` in-process, from
+// loading the built-in catalogues to the encoded report.
+func BenchmarkCardsCommand(b *testing.B) {
+	b.Setenv("HEADROOM_NVML_LIB", "")
+	args := []string{noGPU, "--gpu", proCard, "cards", "--json"}
+	b.ReportAllocs()
+	for b.Loop() {
+		var out, errOut bytes.Buffer
+		if code := run(args, &out, &errOut); code != 0 {
+			b.Fatal(errOut.String())
+		}
+	}
+}

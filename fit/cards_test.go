@@ -287,18 +287,29 @@ func TestDefaultRuntime(t *testing.T) {
 }
 
 // BenchmarkCardTable compares every shipped card with the shipped
-// catalogue, then judges one card, as `headroom cards` does.
+// catalogue (25 cards × 30 models), alone and then with the verdict on
+// one card, as `headroom cards` does.
 func BenchmarkCardTable(b *testing.B) {
 	models, cards := loadCatalogue(b), shippedCards(b)
 	r := Request{Precision: Native, Runtime: VLLM, Context: 8192}
-	b.ReportAllocs()
-	for b.Loop() {
-		tb, err := CompareCards(models, cards, r)
-		if err != nil {
-			b.Fatal(err)
+	b.Run("table", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := CompareCards(models, cards, r); err != nil {
+				b.Fatal(err)
+			}
 		}
-		if _, err := tb.Judge("RTX PRO 6000 Blackwell Workstation", 8565); err != nil {
-			b.Fatal(err)
+	})
+	b.Run("table+verdict", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			tb, err := CompareCards(models, cards, r)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := tb.Judge("RTX PRO 6000 Blackwell Workstation", 8565); err != nil {
+				b.Fatal(err)
+			}
 		}
-	}
+	})
 }
