@@ -219,6 +219,9 @@ func TestCardsVerdictFollowsTheCatalogue(t *testing.T) {
 		entry("Beta 96", "103079215104", "1000000000000", "5000") + ",\n" +
 		entry("Gamma 192", "206158430208", "null", "null") + "\n]\n"
 	require.NoError(t, os.WriteFile(file, []byte(cat), 0o644))
+	code, _, errOut := runCLI(t, noGPU, "--gpus", file, "cards")
+	assert.Equal(t, 2, code, "no GPU, and no default card in this catalogue")
+	assert.Contains(t, errOut, "give --gpu NAME")
 	code, out, errOut := runCLI(t, noGPU, "--gpus", file, "--gpu", "Beta 96", "cards", "--precision", "bf16")
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "In its class: 2nd of 3 workstation cards by models fitted; Gamma 192 fit more")

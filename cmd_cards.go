@@ -106,7 +106,7 @@ func (c *cardsCmd) judged(a *app, cards []gpu.Card) (judged, error) {
 	fallback := func(why string) (judged, error) {
 		cd, err := gpu.FindCard(cards, gpu.DefaultCard)
 		if err != nil {
-			return judged{}, fmt.Errorf("default card: %w", err)
+			return judged{}, usageError{fmt.Errorf("%s, and the card catalogue has no %q to judge instead: give --gpu NAME", why, gpu.DefaultCard)}
 		}
 		return judged{card: cd, chosenBy: chosenDefault, note: why}, nil
 	}
