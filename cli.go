@@ -52,23 +52,6 @@ func (c *contextFlag) Decode(ctx *kong.DecodeContext) error {
 	return nil
 }
 
-// sizeFlag is a memory size in bytes, written as 80GiB, 96GB or 512MiB.
-type sizeFlag uint64
-
-// Decode reads the flag's value with fit.ParseSize.
-func (s *sizeFlag) Decode(ctx *kong.DecodeContext) error {
-	var v string
-	if err := ctx.Scan.PopValueInto("size", &v); err != nil {
-		return err
-	}
-	n, err := fit.ParseSize(v)
-	if err != nil {
-		return err
-	}
-	*s = sizeFlag(n)
-	return nil
-}
-
 // Validate rejects sampling intervals that would hammer the driver
 // or never refresh.
 func (g *Globals) Validate() error {
