@@ -10,6 +10,8 @@ import (
 	"syscall"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/term"
 
 	"github.com/headroom-dev/headroom/ui"
@@ -47,11 +49,18 @@ func (c *uiCmd) Run(a *app) error {
 	}
 	defer closeLog()
 	g := a.cli.Globals
+	// lipgloss detected the terminal's colours when it was loaded (inside
+	// tmux that runs `tmux info`); handing the result to bubbletea spares
+	// a second detection at start.
+	profile := lipgloss.Writer.Profile
+	if g.colorOff() {
+		profile = colorprofile.Ascii
+	}
 	p := tea.NewProgram(ui.New(ui.Config{
 		Source: src, Models: models, Cards: cards,
 		Interval: g.Interval, Context: int(g.Context), NoColor: g.colorOff(),
 		NoBell: c.NoBell, Log: logger,
-	}), tea.WithFPS(ui.FPS))
+	}), tea.WithFPS(ui.FPS), tea.WithColorProfile(profile))
 	// bubbletea quits cleanly on SIGINT and SIGTERM; a hangup (the tmux
 	// pane or ssh session closed) must restore the terminal too.
 	hup := make(chan os.Signal, 1)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -308,4 +309,32 @@ func pciShim(t *testing.T, lib string) string {
 		"-Wl,-soname,libnvshim.so", "-o", so, src, "-Wl,--no-as-needed", "-L", filepath.Dir(lib), "-l:"+filepath.Base(lib)).CombinedOutput()
 	require.NoError(t, err, "building the PCI shim: %s", b)
 	return so
+}
+
+// SIGTERM and SIGHUP end headroom cleanly: exit status 0 and the terminal
+// back on its main screen (tmux's alternate_on flag cleared).
+func TestTUIRestoresTerminalOnSignals(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs it in tmux; skipped with -short")
+	}
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP} {
+		t.Run(sig.String(), func(t *testing.T) {
+			st := fakenvml.State{DriverVersion: "580.95.05", CUDAVersion: 13000, Devices: []fakenvml.Device{fakenvml.RTXPro6000()}}
+			p := startInTmux(t, st, 100, 30)
+			p.waitFor("the matrix", 5*time.Second, func(s string) bool { return strings.Contains(s, "MODEL") })
+			assert.Equal(t, "1", strings.TrimSpace(p.tmux("display-message", "-p", "-t", "e2e", "#{alternate_on}")))
+			require.NoError(t, syscall.Kill(p.pid, sig))
+			deadline := time.Now().Add(3 * time.Second)
+			for {
+				if dead, code := p.dead(); dead {
+					assert.Equal(t, 0, code, "exit status after %s", sig)
+					break
+				}
+				require.False(t, time.Now().After(deadline), "headroom did not exit within 3 s of %s", sig)
+				time.Sleep(50 * time.Millisecond)
+			}
+			assert.Equal(t, "0", strings.TrimSpace(p.tmux("display-message", "-p", "-t", "e2e", "#{alternate_on}")),
+				"the terminal is left on the alternate screen")
+		})
+	}
 }
