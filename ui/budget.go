@@ -92,6 +92,7 @@ func (m *Model) focus() focus {
 		model:      md,
 		ok:         true,
 		request:    r,
+		asked:      m.sel.context(),
 		verdict:    fit.Grade(md, r, b),
 		precisions: m.matrix.columns(),
 		budget:     b,

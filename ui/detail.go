@@ -14,6 +14,7 @@ type focus struct {
 	model      fit.Model
 	ok         bool            // a model is selected and a budget is known
 	request    fit.Request     // at the context that can be served
+	asked      int             // the context chosen; more than request's when past the model's limit
 	verdict    fit.Verdict     // exact, from fit.Grade
 	precisions []fit.Precision // the columns shown, for the max-context line
 	budget     fit.Budget
@@ -42,9 +43,13 @@ func (d detail) View(f focus) []string {
 		return []string{s.Faint.Render("no model selected, or no memory reading yet")}
 	}
 	m, r, v := f.model, f.request, f.verdict
+	ctx := contextShort(r.Context)
+	if f.asked > r.Context {
+		ctx += " (its limit; " + fit.FormatContext(f.asked) + " asked)"
+	}
 	ls := []line{
 		{s.Title.Render(m.Name) + " " + s.Faint.Render(m.ID), 0},
-		{fmt.Sprintf("%s · %s · %s · ", r.Precision, contextShort(r.Context), r.Runtime) + statusStyle(s, v).Render(statusWords(v)), 0},
+		{fmt.Sprintf("%s · %s · %s · ", r.Precision, ctx, r.Runtime) + statusStyle(s, v).Render(statusWords(v)), 0},
 	}
 	if v.Status == fit.NeedsFreeing && gradable(v) {
 		ls = append(ls, line{d.holdersLine(f.device, v.ToFreeBytes), 1})

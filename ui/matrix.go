@@ -85,6 +85,9 @@ func (mx *matrix) move(n int) {
 // moveColumn steps the selected precision by n columns.
 func (mx *matrix) moveColumn(n int) {
 	mx.col = min(max(mx.col+n, 0), len(mx.columns())-1)
+	if mx.sort == sortHeadroom {
+		mx.arrange() // headroom is the selected precision's
+	}
 }
 
 // toggleAllPrecisions shows every precision or the default few, keeping
@@ -190,7 +193,10 @@ func (mx matrix) View() []string {
 		b.WriteString(name)
 	}
 	lines := []string{b.String()}
-	if len(mx.rows) == 0 {
+	switch {
+	case len(mx.models) == 0:
+		return append(lines, s.Faint.Render("the model catalogue is empty"))
+	case len(mx.rows) == 0:
 		return append(lines, s.Faint.Render("no model matches the filter "+fmt.Sprintf("%q", mx.filter)))
 	}
 	for r := mx.offset; r < len(mx.rows) && len(lines) < mx.height; r++ {

@@ -50,21 +50,33 @@ func TestEverySizeFits(t *testing.T) {
 	snaps["two GPUs"] = two
 	for name, snap := range snaps {
 		t.Run(name, func(t *testing.T) {
-			base := newTestModel(t, models, 1, 1, snap)
-			for _, keys := range [][]string{nil, {"P"}, {"?"}, {"a", "right", "right"}, {"/", "q", "w"}} {
-				m := press(base, keys...)
-				for w := 1; w <= 210; w += 7 {
-					for h := 1; h <= 64; h += 3 {
-						m = update(m, tea.WindowSizeMsg{Width: w, Height: h})
-						lines := strings.Split(m.View().Content, "\n")
-						require.LessOrEqual(t, len(lines), h, "%dx%d keys %v: too many lines", w, h, keys)
-						for i, l := range lines {
-							require.LessOrEqual(t, ansi.StringWidth(l), w, "%dx%d keys %v line %d: %q", w, h, keys, i, l)
-						}
-					}
+			sweepSizes(t, newTestModel(t, models, 1, 1, snap))
+		})
+	}
+	t.Run("empty catalogue", func(t *testing.T) {
+		sweepSizes(t, newTestModel(t, nil, 1, 1, liveSnapshot(10)))
+	})
+	t.Run("before the first sample", func(t *testing.T) {
+		sweepSizes(t, update(New(Config{Source: fixedSource{}, Models: models, NoColor: true}), tea.WindowSizeMsg{Width: 1, Height: 1}))
+	})
+}
+
+// sweepSizes draws base at sizes from 1×1 to 204×64, in several panes,
+// and checks every line against the size.
+func sweepSizes(t *testing.T, base Model) {
+	t.Helper()
+	for _, keys := range [][]string{nil, {"P"}, {"?"}, {"a", "right", "right"}, {"/", "q", "w"}} {
+		m := press(base, keys...)
+		for w := 1; w <= 210; w += 7 {
+			for h := 1; h <= 64; h += 3 {
+				m = update(m, tea.WindowSizeMsg{Width: w, Height: h})
+				lines := strings.Split(m.View().Content, "\n")
+				require.LessOrEqual(t, len(lines), h, "%dx%d keys %v: too many lines", w, h, keys)
+				for i, l := range lines {
+					require.LessOrEqual(t, ansi.StringWidth(l), w, "%dx%d keys %v line %d: %q", w, h, keys, i, l)
 				}
 			}
-		})
+		}
 	}
 }
 
