@@ -41,14 +41,6 @@ func newSelection(start int) selection {
 // context is the chosen context, or modelMax.
 func (s selection) context() int { return s.contexts[s.ctx] }
 
-// contextFor is the context to grade model m at.
-func (s selection) contextFor(m fit.Model) int {
-	if c := s.context(); c != modelMax {
-		return c
-	}
-	return m.MaxPositionEmbeddings
-}
-
 // contextLabel names the chosen context: "32K", or "model max".
 func (s selection) contextLabel() string {
 	if c := s.context(); c != modelMax {
