@@ -24,12 +24,15 @@ type tmuxPane struct {
 	socket string
 	state  string // the fake driver's state file
 	lib    string // the fake driver
-	pid    int
+	status string // where the pane's shell writes headroom's exit status
+	pid    int    // headroom's
 }
 
 // startInTmux builds headroom and the fake driver, writes the first state
-// and starts headroom in a w×h pane with args. The pane stays after
-// headroom exits, so its exit status can be read.
+// and starts headroom in a w×h pane with args. The pane's shell waits for
+// headroom and writes its exit status to a file (tmux's pane_dead_status is
+// not always filled in when a pane closes), and the pane stays after it
+// exits, so what headroom left on the terminal can be read.
 func startInTmux(t *testing.T, st fakenvml.State, w, h int, args ...string) *tmuxPane {
 	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
@@ -38,17 +41,18 @@ func startInTmux(t *testing.T, st fakenvml.State, w, h int, args ...string) *tmu
 	bin := testBinary(t)
 	lib := fakenvml.Build(t)
 	dir := t.TempDir()
-	p := &tmuxPane{t: t, socket: filepath.Join(dir, "tmux.sock"), state: filepath.Join(dir, "state"), lib: lib}
+	p := &tmuxPane{t: t, socket: filepath.Join(dir, "tmux.sock"), state: filepath.Join(dir, "state"), lib: lib,
+		status: filepath.Join(dir, "status")}
 	require.NoError(t, fakenvml.WriteState(p.state, st))
 	env := append(fakenvml.Env(lib, p.state), "TERM=xterm-256color")
-	cmdline := "exec env " + strings.Join(env, " ") + " " + bin + " " + strings.Join(args, " ") +
-		" 2>" + filepath.Join(dir, "stderr")
-	p.tmux("-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", strconv.Itoa(w), "-y", strconv.Itoa(h), cmdline)
+	cmdline := "env " + strings.Join(env, " ") + " " + bin + " " + strings.Join(args, " ") +
+		" 2>" + filepath.Join(dir, "stderr") + "; echo $? >" + p.status
+	p.tmux("-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", strconv.Itoa(w), "-y", strconv.Itoa(h), cmdline,
+		";", "set-option", "-t", "e2e", "remain-on-exit", "on")
 	t.Cleanup(func() { _ = exec.Command("tmux", "-S", p.socket, "kill-server").Run() })
-	p.tmux("set-option", "-t", "e2e", "remain-on-exit", "on")
-	pid, err := strconv.Atoi(strings.TrimSpace(p.tmux("display-message", "-p", "-t", "e2e", "#{pane_pid}")))
+	shell, err := strconv.Atoi(strings.TrimSpace(p.tmux("display-message", "-p", "-t", "e2e", "#{pane_pid}")))
 	require.NoError(t, err)
-	p.pid = pid
+	p.pid = childOf(t, shell)
 	t.Cleanup(func() {
 		b, _ := os.ReadFile(filepath.Join(dir, "stderr"))
 		assert.Empty(t, string(b), "headroom wrote to standard error while the UI ran")
@@ -87,12 +91,31 @@ func (p *tmuxPane) waitFor(what string, limit time.Duration, ok func(string) boo
 
 // dead reports whether headroom has exited, and its exit status.
 func (p *tmuxPane) dead() (bool, int) {
-	f := strings.Fields(p.tmux("display-message", "-p", "-t", "e2e", "#{pane_dead} #{pane_dead_status}"))
-	if len(f) < 2 || f[0] != "1" {
+	b, err := os.ReadFile(p.status)
+	if err != nil || len(b) == 0 || b[len(b)-1] != '\n' {
 		return false, 0
 	}
-	code, _ := strconv.Atoi(f[1])
+	code, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	require.NoError(p.t, err, "reading the exit status")
 	return true, code
+}
+
+// childOf waits for the process pid to start its child (the pane's shell
+// starting headroom through env, which execs it) and returns its PID.
+func childOf(t *testing.T, pid int) int {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
+		require.NoError(t, err, "listing the pane shell's children")
+		if f := strings.Fields(string(b)); len(f) > 0 {
+			child, err := strconv.Atoi(f[0])
+			require.NoError(t, err)
+			return child
+		}
+		require.False(t, time.Now().After(deadline), "headroom did not start")
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // cellOf is the symbol of the first cell of a model's matrix row: its
