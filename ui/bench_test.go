@@ -89,3 +89,15 @@ func BenchmarkFirstFrame(b *testing.B) {
 		}
 	}
 }
+
+// Composing with colour on, as most terminals run it.
+func BenchmarkComposeColour(b *testing.B) {
+	m := New(Config{Source: fixedSource{}, Models: catalogue(b), Cards: cards(b), Interval: time.Second})
+	m = update(m, tea.WindowSizeMsg{Width: 200, Height: 60})
+	m = update(m, sampleMsg{snap: liveSnapshot(40)})
+	m = press(m, "a")
+	b.ReportAllocs()
+	for b.Loop() {
+		m.screen = m.compose()
+	}
+}

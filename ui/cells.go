@@ -42,21 +42,41 @@ func cellText(v fit.Verdict) string {
 	return symbolTooBig + " " + gibShort(v.RequiredBytes)
 }
 
-// statusStyle is the colour of a verdict.
-func statusStyle(s *Styles, v fit.Verdict) lipgloss.Style {
+// cellKind sorts verdicts by how they are drawn.
+type cellKind int
+
+const (
+	kindFits cellKind = iota
+	kindShorter
+	kindNeedsFreeing
+	kindTooBig
+	kindNA
+	cellKinds
+)
+
+// kindOf is the way a verdict is drawn.
+func kindOf(v fit.Verdict) cellKind {
 	if !gradable(v) {
-		return s.Faint
+		return kindNA
 	}
 	switch v.Status {
 	case fit.Fits:
-		return s.Fits
+		return kindFits
 	case fit.FitsShorter:
-		return s.Shorter
+		return kindShorter
 	case fit.NeedsFreeing:
-		return s.NeedsFreeing
+		return kindNeedsFreeing
 	}
-	return s.TooBig
+	return kindTooBig
 }
+
+// cellStyle is the colour of a kind of verdict.
+func (s *Styles) cellStyle(k cellKind) lipgloss.Style {
+	return [cellKinds]lipgloss.Style{s.Fits, s.Shorter, s.NeedsFreeing, s.TooBig, s.Faint}[k]
+}
+
+// statusStyle is the colour of a verdict.
+func statusStyle(s *Styles, v fit.Verdict) lipgloss.Style { return s.cellStyle(kindOf(v)) }
 
 // statusWords is a verdict in words, for the detail pane.
 func statusWords(v fit.Verdict) string {

@@ -182,15 +182,13 @@ func (mx matrix) View() []string {
 		title = fmt.Sprintf("MODEL %d–%d of %d", mx.offset+1, min(mx.offset+mx.height-1, n), n)
 	}
 	var b strings.Builder
-	b.WriteString(s.Faint.Render(fit1(title, nameW)))
+	b.WriteString(s.paints.faint.render(fit1(title, nameW)))
 	for c := first; c < last; c++ {
-		name := fit1(string(cols[c]), cellWidth)
+		p := s.paints.faint
 		if c == mx.col {
-			name = s.Title.Render(name)
-		} else {
-			name = s.Faint.Render(name)
+			p = s.paints.title
 		}
-		b.WriteString(name)
+		b.WriteString(p.render(fit1(string(cols[c]), cellWidth)))
 	}
 	lines := []string{b.String()}
 	switch {
@@ -213,26 +211,24 @@ func (mx matrix) row(i, nameW, first, last int) string {
 	if i == mx.watch {
 		mark = "◆ "
 	}
+	var b strings.Builder
 	name := fit1(mark+mx.models[i].Name, nameW-1) + " "
 	if i == mx.chosen {
-		name = s.Selected.Render(name)
+		name = s.paints.selected.render(name)
 	}
-	var b strings.Builder
 	b.WriteString(name)
 	for c := first; c < last; c++ {
-		cell := "…"
-		if mx.grid.graded {
-			v := mx.verdict(i, cols[c])
-			cell = cellText(v)
-			st := statusStyle(s, v)
-			if i == mx.chosen && c == mx.col {
-				st = st.Reverse(true)
-			}
-			cell = st.Render(fit1(cell, cellWidth-1)) + " "
-		} else {
-			cell = fit1(cell, cellWidth)
+		if !mx.grid.graded {
+			b.WriteString(fit1("…", cellWidth))
+			continue
 		}
-		b.WriteString(cell)
+		v := mx.verdict(i, cols[c])
+		sel := 0
+		if i == mx.chosen && c == mx.col {
+			sel = 1
+		}
+		b.WriteString(s.paints.cell[kindOf(v)][sel].render(fit1(cellText(v), cellWidth-1)))
+		b.WriteByte(' ')
 	}
 	return b.String()
 }

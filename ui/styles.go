@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image/color"
+	"strings"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/lipgloss/v2"
@@ -39,6 +40,33 @@ type Styles struct {
 	Error  lipgloss.Style // a lost GPU, a failed sample
 
 	Help help.Styles
+
+	paints paints // the matrix's styles, precomputed
+}
+
+// paint is a style reduced to the escape codes around its text. The
+// matrix draws hundreds of cells a screen; wrapping each in two
+// precomputed strings costs a fraction of a lipgloss Render.
+type paint struct{ pre, post string }
+
+// paintOf reduces a style without layout (no width, padding or border).
+func paintOf(st lipgloss.Style) paint {
+	const mark = "\uE000" // a private-use rune, which no style alters
+	pre, post, ok := strings.Cut(st.Render(mark), mark)
+	if !ok {
+		return paint{}
+	}
+	return paint{pre, post}
+}
+
+// render wraps s in the paint.
+func (p paint) render(s string) string { return p.pre + s + p.post }
+
+// paints are the matrix's styles: each cell kind, plain and under the
+// cursor, and the row and header styles.
+type paints struct {
+	cell                   [cellKinds][2]paint
+	selected, faint, title paint
 }
 
 // NewStyles builds the UI's styles. With colour false they carry only bold,
@@ -76,6 +104,11 @@ func NewStyles(colour bool) *Styles {
 		Alert:  bold.Reverse(true),
 		Error:  fg(bold, lipgloss.Red),
 	}
+	for k := range cellKinds {
+		st := s.cellStyle(k)
+		s.paints.cell[k] = [2]paint{paintOf(st), paintOf(st.Reverse(true))}
+	}
+	s.paints.selected, s.paints.faint, s.paints.title = paintOf(s.Selected), paintOf(s.Faint), paintOf(s.Title)
 	s.Help = help.Styles{
 		ShortKey:       bold,
 		ShortDesc:      plain,
