@@ -233,14 +233,35 @@ func (mx matrix) row(i, nameW, first, last int) string {
 	return b.String()
 }
 
-// fitting returns the shown models that can be loaded now at the selected
-// precision (fits or fits-shorter), for the narrow layout.
-func (mx matrix) fitting() []int {
-	var out []int
-	p := mx.precision()
+// loadable is a model that can be loaded now, at the precision it would
+// best be loaded at.
+type loadable struct {
+	model     int
+	precision fit.Precision
+}
+
+// fitting returns the shown models that can be loaded now, for the narrow
+// layout: each at the first of the shown precisions (most bits first) at
+// which it fits, or failing that fits at a shorter context.
+func (mx matrix) fitting() []loadable {
+	var out []loadable
 	for _, i := range mx.rows {
-		if v := mx.verdict(i, p); gradable(v) && (v.Status == fit.Fits || v.Status == fit.FitsShorter) {
-			out = append(out, i)
+		best := fit.Precision("")
+		for _, p := range mx.columns() {
+			v := mx.verdict(i, p)
+			if !gradable(v) {
+				continue
+			}
+			if v.Status == fit.Fits {
+				best = p
+				break
+			}
+			if v.Status == fit.FitsShorter && best == "" {
+				best = p
+			}
+		}
+		if best != "" {
+			out = append(out, loadable{i, best})
 		}
 	}
 	return out

@@ -146,19 +146,19 @@ func (m *Model) narrow(w, h int) []string {
 	} else {
 		lines = append(lines, s.Faint.Render("waiting for the first sample…"))
 	}
-	p := m.matrix.precision()
-	lines = append(lines, s.Faint.Render(fmt.Sprintf("loadable now · %s · %s · %s:", m.sel.contextLabel(), m.sel.runtimeName(), p)))
+	lines = append(lines, s.Faint.Render(fmt.Sprintf("loadable now · %s · %s:", m.sel.contextLabel(), m.sel.runtimeName())))
 	ok := m.matrix.fitting()
 	if len(ok) == 0 && m.matrix.grid.graded {
-		lines = append(lines, s.Faint.Render("nothing fits now at "+string(p)))
+		lines = append(lines, s.Faint.Render("nothing fits in the free memory now"))
 	}
-	for n, i := range ok {
+	for n, l := range ok {
 		if len(lines) == h-1 && n < len(ok)-1 {
 			lines = append(lines, s.Faint.Render(fmt.Sprintf("+%d more", len(ok)-n)))
 			break
 		}
-		v := m.matrix.verdict(i, p)
-		lines = append(lines, statusStyle(s, v).Render(cellText(v))+" "+m.matrix.models[i].Name)
+		v := m.matrix.verdict(l.model, l.precision)
+		lines = append(lines, statusStyle(s, v).Render(fit1(cellText(v), cellWidth-1))+" "+
+			m.matrix.models[l.model].Name+" "+s.Faint.Render(string(l.precision)))
 	}
 	return lines
 }
