@@ -38,6 +38,10 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.sel.runtime = (m.sel.runtime + 1) % len(fit.Runtimes)
 		m.regrade()
 	case key.Matches(msg, k.TensorParallel):
+		if len(m.snap.Devices) < 2 {
+			m.flash = "tensor parallel needs two or more GPUs"
+			return nil
+		}
 		m.sel.tp = !m.sel.tp
 		m.regrade()
 	case key.Matches(msg, k.NextGPU):

@@ -231,6 +231,10 @@ func TestGPUAndTensorParallelKeys(t *testing.T) {
 	m = press(m, "g", "t")
 	assert.Contains(t, screen(m), "1 GPU")
 	assert.Equal(t, 1, m.matrix.grid.key.tp)
+
+	one := press(newTestModel(t, catalogue(t, goldenModels...), 120, 40, liveSnapshot(40)), "t")
+	assert.Contains(t, screen(one), "tensor parallel needs two or more GPUs")
+	assert.False(t, one.sel.tp)
 }
 
 func mustSelected(t *testing.T, m Model) int {
