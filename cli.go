@@ -31,7 +31,7 @@ type Globals struct {
 	Demo       bool             `help:"Show a scripted demo scenario on an RTX PRO 6000 instead of the live GPU."`
 	Interval   time.Duration    `default:"1s" help:"How often to sample the GPU."`
 	Context    contextFlag      `default:"8k" placeholder:"N" help:"Context length to fit at, e.g. 8k, 32K or 131072."`
-	NoColor    bool             `name:"no-color" env:"NO_COLOR" help:"Print without colour (also when NO_COLOR is set)."`
+	NoColor    bool             `name:"no-color" help:"Print without colour (also when the NO_COLOR environment variable is set)."`
 	Version    kong.VersionFlag `help:"Print the version and exit."`
 }
 

@@ -109,6 +109,10 @@ func TestNoColorFromEnvironment(t *testing.T) {
 		var g Globals
 		assert.True(t, g.colorOff(), "NO_COLOR=%s", v)
 	}
+	t.Setenv("NO_COLOR", "please")
+	code, _, errOut := runCLI(t, noGPU, "--version")
+	assert.Equal(t, 0, code, "any NO_COLOR value is accepted: %s", errOut)
+
 	t.Setenv("NO_COLOR", "")
 	var g Globals
 	assert.False(t, g.colorOff())
