@@ -137,7 +137,7 @@ func gradeAll(models []fit.Model, dev gpu.Device, cards []gpu.Card, ctxLen int) 
 	}
 	for _, m := range models {
 		for _, p := range fit.Precisions {
-			rt := runtimeFor(p)
+			rt := fit.RuntimeFor(p, fit.VLLM)
 			v := fit.Grade(m, fit.Request{Precision: p, Runtime: rt, Context: ctxLen}, b)
 			fits = append(fits, fitOut{
 				Model: m.ID, Precision: p, Runtime: rt, Context: ctxLen, RequiredBytes: v.RequiredBytes,
@@ -146,16 +146,6 @@ func gradeAll(models []fit.Model, dev gpu.Device, cards []gpu.Card, ctxLen int) 
 		}
 	}
 	return fits, ""
-}
-
-// runtimeFor is the runtime a precision is graded under: llama.cpp for the
-// GGUF types, which only it loads, and vLLM for the rest.
-func runtimeFor(p fit.Precision) fit.Runtime {
-	switch p {
-	case fit.Q8_0, fit.Q6_K, fit.Q5_K_M, fit.Q4_K_M:
-		return fit.LlamaCpp
-	}
-	return fit.VLLM
 }
 
 // exactCard finds the catalogue card whose name or an alias is name,

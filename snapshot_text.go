@@ -112,7 +112,7 @@ func writeFits(b *strings.Builder, d gpu.Device, fits []fitOut, models []fit.Mod
 		names[m.ID] = m.Name
 	}
 	fmt.Fprintf(b, "\nModels at native precision under %s, %s context, on GPU %d (%s free):\n",
-		runtimeFor(fit.Native), fit.FormatContext(ctxLen), d.Index, gib(d.Memory.Free))
+		fit.RuntimeFor(fit.Native, fit.VLLM), fit.FormatContext(ctxLen), d.Index, gib(d.Memory.Free))
 	labels := make([]string, 0, len(statusTitles))
 	groups := make([][]string, 0, len(statusTitles))
 	width := 0

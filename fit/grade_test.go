@@ -219,3 +219,19 @@ func TestShorterContextFloor(t *testing.T) {
 	assert.Equal(t, FitsShorter, v.Status, "its whole 4K context fits: %+v", v)
 	assert.Equal(t, 4096, v.MaxContext)
 }
+
+// TestRuntimeFor: every precision is graded under a runtime that loads
+// it, the preferred one whenever it can.
+func TestRuntimeFor(t *testing.T) {
+	m := byID(t, loadCatalogue(t), "Qwen/Qwen3-32B")
+	for _, pref := range Runtimes {
+		for _, p := range Precisions {
+			rt := RuntimeFor(p, pref)
+			_, err := m.Estimate(Request{Precision: p, Runtime: rt, Context: 4096})
+			assert.NoError(t, err, "%s preferring %s graded under %s", p, pref, rt)
+			if _, err := m.Estimate(Request{Precision: p, Runtime: pref, Context: 4096}); err == nil {
+				assert.Equal(t, pref, rt, "%s loads %s itself", pref, p)
+			}
+		}
+	}
+}

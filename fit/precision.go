@@ -49,6 +49,20 @@ func (p Precision) gguf() bool {
 	return p == Q8_0 || p == Q6_K || p == Q5_K_M || p == Q4_K_M
 }
 
+// RuntimeFor is the runtime p is graded under when the user prefers
+// preferred: preferred itself when it loads p, else the one that does.
+// GGUF types run under llama.cpp only, and llama.cpp loads none of fp8,
+// int8 and awq4, which vLLM does.
+func RuntimeFor(p Precision, preferred Runtime) Runtime {
+	switch {
+	case p.gguf() && preferred != LlamaCpp:
+		return LlamaCpp
+	case preferred == LlamaCpp && (p == FP8 || p == INT8 || p == AWQ4):
+		return VLLM
+	}
+	return preferred
+}
+
 // Runtime is the inference engine a model will run under.
 type Runtime string
 

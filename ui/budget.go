@@ -92,6 +92,7 @@ func (m *Model) focus() focus {
 		model:      md,
 		ok:         true,
 		request:    r,
+		runtime:    m.sel.runtimeName(),
 		asked:      m.sel.context(),
 		verdict:    fit.Grade(md, r, b),
 		precisions: m.matrix.columns(),
@@ -102,11 +103,12 @@ func (m *Model) focus() focus {
 }
 
 // request is what model m is graded for at precision p: the chosen
-// context, held to the model's limit.
+// context, held to the model's limit, under the chosen runtime or, where
+// it cannot load p, the one that can.
 func request(m fit.Model, p fit.Precision, sel selection, gpus int) fit.Request {
 	ctx := sel.context()
 	if lim := m.ContextLimit(); lim > 0 && (ctx == modelMax || ctx > lim) {
 		ctx = lim
 	}
-	return fit.Request{Precision: p, Runtime: sel.runtimeName(), Context: ctx, TP: sel.tpFor(gpus)}
+	return fit.Request{Precision: p, Runtime: fit.RuntimeFor(p, sel.runtimeName()), Context: ctx, TP: sel.tpFor(gpus)}
 }

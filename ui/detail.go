@@ -14,6 +14,7 @@ type focus struct {
 	model      fit.Model
 	ok         bool            // a model is selected and a budget is known
 	request    fit.Request     // at the context that can be served
+	runtime    fit.Runtime     // the runtime chosen; request's may differ (fit.RuntimeFor)
 	asked      int             // the context chosen; more than request's when past the model's limit
 	verdict    fit.Verdict     // exact, from fit.Grade
 	precisions []fit.Precision // the columns shown, for the max-context line
@@ -162,7 +163,7 @@ func (d detail) maxContexts(f focus) string {
 	parts := make([]string, 0, len(f.precisions))
 	for _, p := range f.precisions {
 		r := f.request
-		r.Precision = p
+		r.Precision, r.Runtime = p, fit.RuntimeFor(p, f.runtime)
 		v := fit.Grade(f.model, r, f.budget)
 		c := "none"
 		if !gradable(v) {

@@ -21,17 +21,28 @@ type gridKey struct {
 }
 
 // grid is every model × precision verdict at the chosen context, for the
-// selected GPU's free memory now. The engine's matrix is worked out once
-// per runtime, tensor parallelism and card; each sample only overlays the
-// free memory on it.
+// selected GPU's free memory now. The engine's matrices are worked out
+// once per runtime, tensor parallelism and card; each sample only overlays
+// the free memory on them. Two runtimes are in play: the chosen one, and
+// the one that loads the precisions it cannot (fit.RuntimeFor: llama.cpp
+// for the GGUF types under vLLM, vLLM for fp8, int8 and awq4 under
+// llama.cpp), so that no column is empty for want of a runtime.
 type grid struct {
 	models   []fit.Model
 	contexts []int // the matrix's contexts, ascending
 	key      gridKey
-	mx       *fit.Matrix
-	overlay  []fit.Verdict // reused by every Overlay
-	verdicts []fit.Verdict // row-major: a model's precisions in fit.Precisions order
-	graded   bool          // a budget has been graded against
+	mx       [2]*fit.Matrix   // [0] the chosen runtime's, [1] the other's
+	overlay  [2][]fit.Verdict // reused by every Overlay
+	verdicts []fit.Verdict    // row-major: a model's precisions in fit.Precisions order
+	graded   bool             // a budget has been graded against
+}
+
+// otherRuntime is the runtime that loads what rt cannot.
+func otherRuntime(rt fit.Runtime) fit.Runtime {
+	if rt == fit.LlamaCpp {
+		return fit.VLLM
+	}
+	return fit.LlamaCpp
 }
 
 func newGrid(models []fit.Model, chosen []int) grid {
@@ -65,25 +76,34 @@ func (g grid) at(i int, p fit.Precision) fit.Verdict {
 // parallelism or the card changed.
 func (g *grid) grade(b fit.Budget, sel selection) {
 	key := gridKey{runtime: sel.runtimeName(), tp: sel.tpFor(b.GPUs), usable: usable(b)}
-	if g.mx == nil || key != g.key {
-		g.mx = fit.NewMatrix(g.models, fit.Precisions, g.contexts, fit.Request{Runtime: key.runtime, TP: key.tp}, key.usable)
+	if g.mx[0] == nil || key != g.key {
+		for k, rt := range []fit.Runtime{key.runtime, otherRuntime(key.runtime)} {
+			g.mx[k] = fit.NewMatrix(g.models, fit.Precisions, g.contexts, fit.Request{Runtime: rt, TP: key.tp}, key.usable)
+		}
 		g.key = key
 	}
-	g.overlay = g.mx.Overlay(b.FreeBytes, g.overlay)
+	for k := range g.mx {
+		g.overlay[k] = g.mx[k].Overlay(b.FreeBytes, g.overlay[k])
+	}
 	np := len(fit.Precisions)
 	for i, m := range g.models {
-		for j := range fit.Precisions {
-			g.verdicts[i*np+j] = g.cell(i, j, sel.context(), m.ContextLimit())
+		for j, p := range fit.Precisions {
+			k := 0
+			if fit.RuntimeFor(p, key.runtime) != key.runtime {
+				k = 1
+			}
+			g.verdicts[i*np+j] = g.cell(k, i, j, sel.context(), m.ContextLimit())
 		}
 	}
 	g.graded = true
 }
 
-// cell is model i's verdict at precision j and the chosen context. A
+// cell is model i's verdict at precision j and the chosen context, from
+// matrix k. A
 // context past the model's limit is graded at the limit, and at best fits
 // shorter: the model cannot be served at more. MaxContext is the largest
 // matrix context within the limit that fits now.
-func (g *grid) cell(i, j, chosen, limit int) fit.Verdict {
+func (g *grid) cell(k, i, j, chosen, limit int) fit.Verdict {
 	if limit <= 0 {
 		limit = g.contexts[len(g.contexts)-1]
 		if chosen == modelMax {
@@ -94,13 +114,14 @@ func (g *grid) cell(i, j, chosen, limit int) fit.Verdict {
 	if chosen == modelMax || chosen > limit {
 		eff = limit
 	}
-	v := g.overlay[g.mx.Index(i, j, slices.Index(g.contexts, eff))]
+	mx, overlay := g.mx[k], g.overlay[k]
+	v := overlay[mx.Index(i, j, slices.Index(g.contexts, eff))]
 	v.MaxContext = 0
 	for c := len(g.contexts) - 1; c >= 0; c-- {
 		if g.contexts[c] > limit {
 			continue
 		}
-		if w := g.overlay[g.mx.Index(i, j, c)]; w.Reason == "" && w.Status == fit.Fits {
+		if w := overlay[mx.Index(i, j, c)]; w.Reason == "" && w.Status == fit.Fits {
 			v.MaxContext = g.contexts[c]
 			break
 		}

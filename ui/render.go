@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/headroom-dev/headroom/fit"
 )
 
 // compose draws the whole screen for the current size and state. It runs
@@ -103,13 +105,29 @@ func beside(left, right []string, lw int, sep string) []string {
 	return out
 }
 
+// borrowedLabel names the shown columns the chosen runtime cannot load,
+// and the runtime they are graded under instead: " (q4_k_m: llama.cpp)".
+func (m *Model) borrowedLabel() string {
+	rt := m.sel.runtimeName()
+	var ps []string
+	for _, p := range m.matrix.columns() {
+		if fit.RuntimeFor(p, rt) != rt {
+			ps = append(ps, string(p))
+		}
+	}
+	if len(ps) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(ps, ", ") + ": " + string(otherRuntime(rt)) + ")"
+}
+
 // statusLine shows what the fit is computed for (context, runtime, GPUs,
 // precision, sort, filter) and the legend of the cells.
 func (m *Model) statusLine(w int) string {
 	s := m.com.styles
 	st := join(" · ",
 		s.Title.Render("context "+m.sel.contextLabel()),
-		s.Title.Render(string(m.sel.runtimeName())),
+		s.Title.Render(string(m.sel.runtimeName()))+m.borrowedLabel(),
 		m.sel.tpLabel(len(m.snap.Devices)),
 		"sort "+sortNames[m.matrix.sort],
 	)

@@ -135,10 +135,11 @@ func TestContextRuntimeAndSortKeys(t *testing.T) {
 	assert.Contains(t, screen(m), "context model max", "C goes back")
 
 	m = press(m, "r")
-	assert.Contains(t, screen(m), "llama.cpp")
-	assert.Contains(t, lineWith(m, "Qwen3-32B"), symbolNA, "llama.cpp cannot load fp8")
+	assert.Contains(t, screen(m), "llama.cpp (fp8, int8: vllm)", "llama.cpp cannot load fp8 or int8: vLLM grades them")
+	assert.NotContains(t, lineWith(m, "Qwen3-32B"), symbolNA)
 	m = press(m, "r", "r")
-	assert.Contains(t, screen(m), "· vllm ·")
+	assert.Contains(t, screen(m), "· vllm (q4_k_m: llama.cpp) ·", "vLLM cannot load GGUF: llama.cpp grades it")
+	assert.NotContains(t, lineWith(m, "Qwen3-32B"), symbolNA)
 
 	names := func(m Model) []string {
 		var out []string
