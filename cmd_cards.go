@@ -84,7 +84,7 @@ func (c *cardsCmd) request(ctx int) (fit.Request, error) {
 	if err != nil {
 		return fit.Request{}, usageError{fmt.Errorf("--precision: %w", err)}
 	}
-	rt := fit.DefaultRuntime(p)
+	rt := fit.RuntimeFor(p, fit.VLLM)
 	if c.Runtime != "" {
 		if rt, err = fit.ParseRuntime(c.Runtime); err != nil {
 			return fit.Request{}, usageError{fmt.Errorf("--runtime: %w", err)}

@@ -60,15 +60,6 @@ type CardTable struct {
 	models []Model
 }
 
-// DefaultRuntime is the runtime that loads precision p: llama.cpp for the
-// GGUF types, vLLM for the rest.
-func DefaultRuntime(p Precision) Runtime {
-	if p.gguf() {
-		return LlamaCpp
-	}
-	return VLLM
-}
-
 // CompareCards grades every model on every card, empty, under r (one GPU
 // each). It fails only when r's runtime cannot load r's precision.
 func CompareCards(models []Model, cards []CardSpec, r Request) (CardTable, error) {

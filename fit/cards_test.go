@@ -46,7 +46,7 @@ func cardRequests() map[string]Request {
 	out := map[string]Request{}
 	for _, p := range []Precision{Native, BF16, FP8, AWQ4, Q8_0, Q4_K_M} {
 		for _, ctx := range []int{4096, 8192, 32768, 131072} {
-			r := Request{Precision: p, Runtime: DefaultRuntime(p), Context: ctx}
+			r := Request{Precision: p, Runtime: RuntimeFor(p, VLLM), Context: ctx}
 			out[fmt.Sprintf("%s/%s/%s", p, r.Runtime, FormatContext(ctx))] = r
 		}
 	}
@@ -276,14 +276,6 @@ func TestCompareCardsErrors(t *testing.T) {
 	require.NoError(t, err)
 	_, err = tb.Judge("no such card", 0)
 	assert.ErrorContains(t, err, "no such card")
-}
-
-func TestDefaultRuntime(t *testing.T) {
-	for _, p := range Precisions {
-		t.Run(string(p), func(t *testing.T) {
-			assert.NoError(t, supports(DefaultRuntime(p), p))
-		})
-	}
 }
 
 // BenchmarkCardTable compares every shipped card with the shipped
