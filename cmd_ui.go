@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/term"
 
+	"github.com/headroom-dev/headroom/fit"
 	"github.com/headroom-dev/headroom/ui"
 )
 
@@ -56,8 +57,12 @@ func (c *uiCmd) Run(a *app) error {
 	if g.colorOff() {
 		profile = colorprofile.Ascii
 	}
+	specs := make([]fit.CardSpec, len(cards))
+	for i, c := range cards {
+		specs[i] = cardSpec(c)
+	}
 	p := tea.NewProgram(ui.New(ui.Config{
-		Source: src, Models: models, Cards: cards,
+		Source: src, Models: models, Cards: cards, CardSpecs: specs,
 		Interval: g.Interval, Context: int(g.Context), NoColor: g.colorOff(),
 		NoBell: c.NoBell, Log: logger,
 	}), tea.WithFPS(ui.FPS), tea.WithColorProfile(profile))

@@ -52,18 +52,28 @@ func deviceBudget(d gpu.Device) fit.Budget {
 	return b
 }
 
+// catalogueCard is the card catalogue's entry for a GPU of this name (as
+// NVML reports it, or a planned card's own), looked up once per name; nil
+// when the catalogue has none.
+func (m *Model) catalogueCard(name string) *gpu.Card {
+	if c, ok := m.known[name]; ok {
+		return c
+	}
+	var card *gpu.Card
+	if c, err := gpu.FindCard(m.cfg.Cards, name); err == nil {
+		card = &c
+	}
+	m.known[name] = card
+	return card
+}
+
 // bandwidth is the memory bandwidth the card catalogue gives for a GPU of
 // this name; 0 when the card is not in it or its bandwidth is unknown.
 func (m *Model) bandwidth(name string) uint64 {
-	if bw, ok := m.bandwidths[name]; ok {
-		return bw
+	if c := m.catalogueCard(name); c != nil && c.BandwidthBytesPerS != nil {
+		return *c.BandwidthBytesPerS
 	}
-	var bw uint64
-	if c, err := gpu.FindCard(m.cfg.Cards, name); err == nil && c.BandwidthBytesPerS != nil {
-		bw = *c.BandwidthBytesPerS
-	}
-	m.bandwidths[name] = bw
-	return bw
+	return 0
 }
 
 // regrade grades the matrix against the budget of the moment.

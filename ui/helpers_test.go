@@ -112,7 +112,15 @@ func (fixedSource) Close() error                                   { return nil 
 // feeds it snap.
 func newTestModel(tb testing.TB, models []fit.Model, w, h int, snap gpu.Snapshot) Model {
 	tb.Helper()
-	m := New(Config{Source: fixedSource{snap}, Models: models, Cards: cards(tb), Interval: time.Second, NoColor: true})
+	cs := cards(tb)
+	specs := make([]fit.CardSpec, len(cs))
+	for i, c := range cs {
+		specs[i] = fit.CardSpec{Name: c.Name, Class: c.Class, MemoryBytes: c.MemoryBytes, Unified: c.UnifiedMemory}
+		if c.BandwidthBytesPerS != nil {
+			specs[i].BandwidthBytesPerS = *c.BandwidthBytesPerS
+		}
+	}
+	m := New(Config{Source: fixedSource{snap}, Models: models, Cards: cs, CardSpecs: specs, Interval: time.Second, NoColor: true})
 	m = update(m, tea.WindowSizeMsg{Width: w, Height: h})
 	return update(m, sampleMsg{snap: snap})
 }

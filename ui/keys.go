@@ -18,6 +18,7 @@ type KeyMap struct {
 	Watch           key.Binding
 	Copy            key.Binding
 	Processes       key.Binding
+	Cards           key.Binding
 	Help            key.Binding
 	Quit            key.Binding
 	Accept, Dismiss key.Binding // end filter input: keep it, or clear it
@@ -44,6 +45,7 @@ func NewKeyMap() *KeyMap {
 		Watch:          b("p", "watch", "p"),
 		Copy:           b("y", "copy launch", "y"),
 		Processes:      b("P", "processes", "P"),
+		Cards:          b("v", "cards", "v"),
 		Help:           b("?", "help", "?"),
 		Quit:           b("q", "quit", "q", "ctrl+c"),
 		Accept:         b("enter", "keep filter", "enter"),
@@ -62,7 +64,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Left, k.Right, k.AllPrecisions},
 		{k.Context, k.ContextBack, k.Runtime, k.TensorParallel, k.NextGPU},
 		{k.Filter, k.Sort, k.Watch, k.Copy, k.Processes},
-		{k.Help, k.Quit},
+		{k.Cards, k.Help, k.Quit},
 	}
 }
 

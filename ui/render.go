@@ -55,6 +55,9 @@ func (m *Model) body(w, h int, full bool) []string {
 		m.help.SetWidth(w)
 		return strings.Split(m.help.FullHelpView(m.com.keys.FullHelp()), "\n")
 	}
+	if m.showCards {
+		return m.cardsBody(w, h)
+	}
 	natural := 30 + cellWidth*len(m.matrix.columns())
 	if full {
 		mw := min(natural, w*6/10)
@@ -74,6 +77,20 @@ func (m *Model) body(w, h int, full bool) []string {
 		lines = append(lines, m.pane(w, paneH)...)
 	}
 	return lines
+}
+
+// cardsBody is the card comparison under the selected precision, runtime
+// and context, with the card being read marked.
+func (m *Model) cardsBody(w, h int) []string {
+	p := m.matrix.precision()
+	m.cards.update(fit.Request{Precision: p, Runtime: fit.RuntimeFor(p, m.sel.runtimeName()),
+		Context: cardsContext(m.sel.context())})
+	m.cards.live = ""
+	if c := m.catalogueCard(m.device().Name); c != nil {
+		m.cards.live = c.Name
+	}
+	m.cards.SetSize(w, h)
+	return m.cards.View()
 }
 
 // pane is the detail pane, or the processes panel when it is toggled on.

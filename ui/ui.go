@@ -16,13 +16,15 @@ import (
 
 // Config is what the UI needs from the command line.
 type Config struct {
-	Source   gpu.Source
-	Models   []fit.Model
-	Cards    []gpu.Card
-	Interval time.Duration
-	Context  int  // starting context in tokens; 0 is 8K
-	NoColor  bool // no colour: --no-color or NO_COLOR
-	NoBell   bool // no terminal bell when a watched model changes
+	Source gpu.Source
+	Models []fit.Model
+	Cards  []gpu.Card
+	// CardSpecs are Cards as the card comparison (v) takes them.
+	CardSpecs []fit.CardSpec
+	Interval  time.Duration
+	Context   int  // starting context in tokens; 0 is 8K
+	NoColor   bool // no colour: --no-color or NO_COLOR
+	NoBell    bool // no terminal bell when a watched model changes
 	// Log receives a line for each failed sample, watch alert and copy;
 	// nil logs nothing. Nothing is ever written to the terminal.
 	Log *log.Logger
@@ -43,6 +45,7 @@ type Model struct {
 	matrix matrix
 	detail detail
 	procs  processes
+	cards  cardsView
 	help   help.Model
 
 	snap      gpu.Snapshot
@@ -52,13 +55,14 @@ type Model struct {
 	sel       selection // the user's choices that the fit depends on
 	filtering bool      // typing a filter
 	showProcs bool
+	showCards bool
 	showHelp  bool
 	watch     *watch
 	alert     string // a watched model's change, until the next key
 	flash     string // a one-off message, such as a copy, until the next key
 
-	bandwidths map[string]uint64 // per GPU name, from the card catalogue
-	lastStats  time.Time         // when the log last had the program's own figures
+	known     map[string]*gpu.Card // per GPU name: its card catalogue entry, nil for none
+	lastStats time.Time            // when the log last had the program's own figures
 
 	screen string // the last composed screen; View returns it unchanged
 }
@@ -76,15 +80,16 @@ func New(cfg Config) Model {
 	h.Styles = com.styles.Help
 	sel := newSelection(cfg.Context)
 	m := Model{
-		cfg:        cfg,
-		com:        com,
-		header:     newHeader(com),
-		matrix:     newMatrix(com, cfg.Models, sel.contexts),
-		detail:     detail{common: com},
-		procs:      processes{common: com},
-		help:       h,
-		sel:        sel,
-		bandwidths: map[string]uint64{},
+		cfg:    cfg,
+		com:    com,
+		header: newHeader(com),
+		matrix: newMatrix(com, cfg.Models, sel.contexts),
+		detail: detail{common: com},
+		procs:  processes{common: com},
+		cards:  cardsView{common: com, models: cfg.Models, specs: cfg.CardSpecs},
+		help:   h,
+		sel:    sel,
+		known:  map[string]*gpu.Card{},
 	}
 	m.regrade()
 	return m

@@ -59,6 +59,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return m.copyLaunch()
 	case key.Matches(msg, k.Processes):
 		m.showProcs = !m.showProcs
+	case key.Matches(msg, k.Cards):
+		m.showCards = !m.showCards
 	case key.Matches(msg, k.Help):
 		m.showHelp = !m.showHelp
 	}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -343,4 +344,25 @@ func TestBanners(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestCardsViewMarksTheLiveCardAndFollowsTheSelection(t *testing.T) {
+	m := newTestModel(t, catalogue(t), 120, 40, liveSnapshot(40))
+	assert.NotContains(t, screen(m), "Cards, graded empty")
+	m = press(m, "v")
+	assert.Contains(t, screen(m), "Cards, graded empty: native · vllm · 8K context")
+	live := lineWith(m, "▶")
+	assert.Contains(t, live, "RTX PRO 6000 Blackwell Workst", "the card NVML reports is marked")
+
+	// The counts are the fit engine's for the empty card.
+	table, err := fit.CompareCards(m.cfg.Models, m.cfg.CardSpecs, fit.Request{Precision: fit.Native, Runtime: fit.VLLM, Context: 8 << 10})
+	require.NoError(t, err)
+	row, ok := table.Row("RTX PRO 6000 Blackwell Workstation")
+	require.True(t, ok)
+	assert.Contains(t, live, fmt.Sprintf(" %d  ", row.FittingModels()))
+
+	m = press(m, "c") // 32K: fewer models fit each card
+	assert.Contains(t, screen(m), "· 32K context")
+	m = press(m, "v")
+	assert.NotContains(t, screen(m), "Cards, graded empty", "v closes the view")
 }

@@ -1,0 +1,97 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/headroom-dev/headroom/fit"
+)
+
+// cardsView is the card comparison, toggled with v: every card of the
+// catalogue graded empty with every model, under the selected precision,
+// runtime and context, as `headroom cards` prints it. The live card's row
+// is marked. The table is worked out again only when the request changes.
+type cardsView struct {
+	common
+	models []fit.Model
+	specs  []fit.CardSpec
+	req    fit.Request // what table was worked out for
+	done   bool
+	table  fit.CardTable
+	err    error
+	live   string // the catalogue name of the card being read; "" unknown
+}
+
+// cardsContext is the context the comparison uses: one length for every
+// model, so "model max" compares at 8K.
+func cardsContext(chosen int) int {
+	if chosen == modelMax {
+		return 8 << 10
+	}
+	return chosen
+}
+
+// update works the table out for r, unless it already is.
+func (c *cardsView) update(r fit.Request) {
+	r.TP = 1
+	if c.done && r == c.req {
+		return
+	}
+	c.req, c.done = r, true
+	c.table, c.err = fit.CompareCards(c.models, c.specs, r)
+}
+
+// View draws the table into c.height lines at most.
+func (c cardsView) View() []string {
+	s := c.styles
+	r := c.req
+	title := fmt.Sprintf("Cards, graded empty: %s · %s · %s context (v closes)", r.Precision, r.Runtime, fit.FormatContext(r.Context))
+	lines := []string{s.Title.Render(title)}
+	switch {
+	case len(c.specs) == 0:
+		return append(lines, s.Faint.Render("the card catalogue is empty"))
+	case c.err != nil:
+		return append(lines, s.Faint.Render("no comparison: "+c.err.Error()))
+	}
+	lines = append(lines, s.Faint.Render(fmt.Sprintf("  %-30s %-11s %7s %5s  %-24s %6s %7s",
+		"CARD", "CLASS", "MEMORY", "FITS", "LARGEST THAT FITS", "Q32B/s", "$/GB")))
+	for _, row := range c.table.Rows {
+		l := cardLine(row)
+		if row.Card.Name == c.live {
+			l = s.Title.Render("▶ " + l[2:])
+		}
+		lines = append(lines, l)
+	}
+	notes := []string{"Q32B/s: estimated decode tokens/s of " + fit.ReferenceModel + " at native precision; * unified memory, not monitorable by NVML"}
+	if c.live == "" {
+		notes = append(notes, "the GPU being read is not in the card catalogue")
+	}
+	for _, n := range notes {
+		lines = append(lines, s.Faint.Render(n))
+	}
+	if len(lines) > c.height {
+		hidden := len(lines) - c.height + 1
+		lines = append(lines[:max(c.height-1, 0)], s.Faint.Render(fmt.Sprintf("  … %d more", hidden)))
+	}
+	return lines
+}
+
+// cardLine is one card's row; unknown figures are "-", never guessed.
+func cardLine(r fit.CardRow) string {
+	name := r.Card.Name
+	if r.Card.Unified {
+		name += " *"
+	}
+	largest, tps, perGB := "-", "-", "-"
+	if r.Largest != "" {
+		largest = r.Largest[strings.LastIndexByte(r.Largest, '/')+1:]
+	}
+	if r.ReferenceTokensPerS > 0 {
+		tps = fmt.Sprintf("%.0f", r.ReferenceTokensPerS)
+	}
+	if r.PricePerGB > 0 {
+		perGB = fmt.Sprintf("%.0f", r.PricePerGB)
+	}
+	return fmt.Sprintf("  %-30s %-11s %7s %5d  %-24s %6s %7s", clip(name, 30), r.Card.Class,
+		fmt.Sprintf("%.1fG", float64(r.Card.MemoryBytes)/fit.GiB), r.FittingModels(), clip(largest, 24), tps, perGB)
+}
