@@ -68,6 +68,19 @@ func (a *app) cards() ([]gpu.Card, error) {
 	return cs, nil
 }
 
+// catalogues loads both catalogues: the models and the cards.
+func (a *app) catalogues() ([]fit.Model, []gpu.Card, error) {
+	models, err := a.models()
+	if err != nil {
+		return nil, nil, err
+	}
+	cards, err := a.cards()
+	if err != nil {
+		return nil, nil, err
+	}
+	return models, cards, nil
+}
+
 // errNoGPU marks a failure to read any live GPU.
 type errNoGPU struct{ err error }
 

@@ -41,11 +41,7 @@ func (c *cardsCmd) Run(a *app) error {
 	if err != nil {
 		return err
 	}
-	models, err := a.models()
-	if err != nil {
-		return err
-	}
-	cards, err := a.cards()
+	models, cards, err := a.catalogues()
 	if err != nil {
 		return err
 	}

@@ -81,11 +81,7 @@ func (a *app) writeSnapshot(src gpu.Source, asJSON bool, device int) error {
 	if device < 0 || device >= len(snap.Devices) {
 		return usageError{fmt.Errorf("--device %d: there is no such GPU (%s)", device, gpuCount(len(snap.Devices)))}
 	}
-	models, err := a.models()
-	if err != nil {
-		return err
-	}
-	cards, err := a.cards()
+	models, cards, err := a.catalogues()
 	if err != nil {
 		return err
 	}

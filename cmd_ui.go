@@ -36,11 +36,7 @@ func (c *uiCmd) Run(a *app) error {
 	if f, ok := a.stdout.(*os.File); !ok || !term.IsTerminal(f.Fd()) {
 		return a.printSnapshot(src, false)
 	}
-	models, err := a.models()
-	if err != nil {
-		return err
-	}
-	cards, err := a.cards()
+	models, cards, err := a.catalogues()
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package gpu
 
 import (
 	"errors"
-	"os"
 	"strings"
 	"testing"
 
@@ -10,26 +9,15 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// shippedCards loads the catalogue that is embedded in the binary.
-func shippedCards(t *testing.T) []Card {
-	t.Helper()
-	f, err := os.Open("../gpus.json")
-	require.NoError(t, err)
-	defer f.Close()
-	cards, err := LoadCards(f, "gpus.json")
-	require.NoError(t, err)
-	return cards
-}
-
 func TestShippedCardCatalogueLoads(t *testing.T) {
-	cards := shippedCards(t)
+	cards := loadCatalogue(t)
 	assert.GreaterOrEqual(t, len(cards), 20)
 	_, err := FindCard(cards, DefaultCard)
 	require.NoError(t, err, "the default planning card must be in the catalogue")
 }
 
 func TestFindCardByNVMLName(t *testing.T) {
-	cards := shippedCards(t)
+	cards := loadCatalogue(t)
 	tests := map[string]string{
 		"NVIDIA RTX PRO 6000 Blackwell Workstation Edition": "RTX PRO 6000 Blackwell Workstation",
 		"nvidia rtx pro 6000 blackwell workstation edition": "RTX PRO 6000 Blackwell Workstation",
@@ -48,13 +36,13 @@ func TestFindCardByNVMLName(t *testing.T) {
 }
 
 func TestFindCardAmbiguousListsCandidates(t *testing.T) {
-	_, err := FindCard(shippedCards(t), "pro 6000 blackwell")
+	_, err := FindCard(loadCatalogue(t), "pro 6000 blackwell")
 	var amb *AmbiguousError
 	require.True(t, errors.As(err, &amb), "got %v", err)
 	assert.Contains(t, amb.Candidates, "RTX PRO 6000 Blackwell Workstation")
 	assert.Greater(t, len(amb.Candidates), 1)
 
-	_, err = FindCard(shippedCards(t), "no such card")
+	_, err = FindCard(loadCatalogue(t), "no such card")
 	assert.ErrorContains(t, err, "no card in the catalogue matches")
 }
 
