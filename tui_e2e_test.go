@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/headroom-dev/headroom/gpu"
 	"github.com/headroom-dev/headroom/internal/fakenvml"
 )
 
@@ -37,6 +38,9 @@ func startInTmux(t *testing.T, st fakenvml.State, w, h int, args ...string) *tmu
 	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux is not installed, so the end-to-end test cannot run")
+	}
+	if !gpu.NVMLAvailable {
+		t.Skip("built without cgo, so headroom cannot load the fake NVML library")
 	}
 	bin := testBinary(t)
 	lib := fakenvml.Build(t)
