@@ -27,19 +27,9 @@ func cardsJSON(t *testing.T, args ...string) map[string]any {
 	return rep
 }
 
-// builtins loads the shipped catalogues as the binary does.
-func builtins(t *testing.T) ([]fit.Model, []gpu.Card) {
-	t.Helper()
-	ms, err := fit.Load(bytes.NewReader(builtinModels), "models.json")
-	require.NoError(t, err)
-	cs, err := gpu.LoadCards(bytes.NewReader(builtinCards), "gpus.json")
-	require.NoError(t, err)
-	return ms, cs
-}
-
 func TestCardsJSONFields(t *testing.T) {
 	rep := cardsJSON(t, "--gpu", proCard)
-	_, cards := builtins(t)
+	_, cards := builtinCatalogues(t)
 	for _, k := range []string{"precision", "runtime", "context", "catalogue_models", "reference_model", "cards", "verdict"} {
 		assert.Contains(t, rep, k)
 	}
@@ -83,7 +73,7 @@ func TestCardsJSONFields(t *testing.T) {
 // and 8K names every model the RTX PRO 6000 fits that a 48 GB card does
 // not, and every one that needs more than 96 GB, worked out from Grade.
 func TestCardsVerdictRTXPro6000(t *testing.T) {
-	models, cards := builtins(t)
+	models, cards := builtinCatalogues(t)
 	code, out, errOut := runCLI(t, noGPU, "--gpu", proCard, "cards")
 	require.Equal(t, 0, code, errOut)
 	grade := func(m fit.Model, name string) fit.Status {
@@ -166,7 +156,7 @@ func TestCardsDemo(t *testing.T) {
 }
 
 func TestCardsMarksUnifiedMemory(t *testing.T) {
-	_, cards := builtins(t)
+	_, cards := builtinCatalogues(t)
 	code, out, _ := runCLI(t, noGPU, "cards")
 	require.Equal(t, 0, code)
 	assert.Contains(t, out, "* unified memory, shared with the CPU: not monitorable by NVML")

@@ -71,6 +71,7 @@ func decodeSnapshot(t *testing.T, out string) snapshotJSON {
 	return s
 }
 
+// builtinCatalogues loads the shipped catalogues as the binary does.
 func builtinCatalogues(t *testing.T) ([]fit.Model, []gpu.Card) {
 	t.Helper()
 	models, err := fit.Load(bytes.NewReader(builtinModels), "models.json")
