@@ -21,7 +21,7 @@ type fitCmd struct {
 	Model     string `arg:"" optional:"" help:"A catalogue id or name, or a unique part of one."`
 	Config    string `name:"config" placeholder:"PATH" type:"path" help:"Grade a Hugging Face config.json, or a checkpoint folder holding one, instead of a catalogue model."`
 	Precision string `name:"precision" default:"native" placeholder:"P" help:"native, bf16, fp8, int8, awq4, q8_0, q6_k, q5_k_m or q4_k_m."`
-	Runtime   string `name:"runtime" default:"vllm" placeholder:"R" help:"vllm, llama.cpp or transformers."`
+	Runtime   string `name:"runtime" placeholder:"R" help:"vllm, llama.cpp or transformers (default: llama.cpp for the GGUF types q8_0…q4_k_m, else vllm)."`
 	KVDType   string `name:"kv-dtype" default:"auto" placeholder:"D" help:"KV cache type: auto (the model's 16 bits) or fp8 (q8_0 under llama.cpp)."`
 	TP        int    `name:"tp" aliases:"tensor-parallel-size" default:"1" placeholder:"N" help:"Tensor-parallel GPUs to split the model over (memory is per GPU)."`
 	Free      string `name:"free" placeholder:"SIZE" help:"Grade against SIZE free (e.g. 80GiB) instead of reading the GPU."`
@@ -96,9 +96,11 @@ func (c *fitCmd) request(ctx int) (fit.Request, error) {
 	if err != nil {
 		return fit.Request{}, usageError{fmt.Errorf("--precision: %w", err)}
 	}
-	rt, err := fit.ParseRuntime(c.Runtime)
-	if err != nil {
-		return fit.Request{}, usageError{fmt.Errorf("--runtime: %w", err)}
+	rt := fit.RuntimeFor(p, fit.VLLM)
+	if c.Runtime != "" {
+		if rt, err = fit.ParseRuntime(c.Runtime); err != nil {
+			return fit.Request{}, usageError{fmt.Errorf("--runtime: %w", err)}
+		}
 	}
 	kv, err := fit.ParseKVDType(c.KVDType)
 	if err != nil {

@@ -48,6 +48,7 @@ func TestFitGrades(t *testing.T) {
 		"shorter context":                       {[]string{"--gpu", rtxPro, "--context", "40k", "fit", "qwen3-32b", "--precision", "bf16", "--free", "70GiB"}, "fits-shorter: up to"},
 		"tensor parallel alias":                 {[]string{"--gpu", rtxPro, "fit", "Llama-3.3-70B", "--precision", "bf16", "--tensor-parallel-size", "2"}, "--tensor-parallel-size 2"},
 		"llama.cpp":                             {[]string{"--gpu", rtxPro, "fit", "Llama-3.3-70B", "--precision", "q4_k_m", "--runtime", "llama.cpp"}, "llama-server -hf GGUF_REPO:Q4_K_M -c 8192 -ngl 999"},
+		"GGUF defaults to llama.cpp":            {[]string{"--gpu", rtxPro, "fit", "Llama-3.3-70B", "--precision", "q4_k_m"}, "q4_k_m · llama.cpp"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -88,7 +89,7 @@ func TestFitUsageErrors(t *testing.T) {
 		"bad kv dtype":                    {[]string{"fit", "qwen3-32b", "--kv-dtype", "int4"}, "--kv-dtype"},
 		"bad tp":                          {[]string{"fit", "qwen3-32b", "--tp", "0"}, "--tp"},
 		"heads do not split":              {[]string{"fit", "qwen3-32b", "--tp", "3"}, "do not split over 3 GPUs"},
-		"gguf under vllm":                 {[]string{"fit", "qwen3-32b", "--precision", "q4_k_m"}, "GGUF types run under llama.cpp"},
+		"gguf under vllm":                 {[]string{"fit", "qwen3-32b", "--precision", "q4_k_m", "--runtime", "vllm"}, "GGUF types run under llama.cpp"},
 		"bad free":                        {[]string{"fit", "qwen3-32b", "--free", "lots"}, "--free"},
 		"model and config":                {[]string{"fit", "qwen3-32b", "--config", "/tmp"}, "not both"},
 		"missing config":                  {[]string{"fit", "--config", "/nonexistent/config.json"}, "--config"},
