@@ -84,7 +84,9 @@ func (a *app) catalogues() ([]fit.Model, []gpu.Card, error) {
 // errNoGPU marks a failure to read any live GPU.
 type errNoGPU struct{ err error }
 
+// Error says that no live GPU could be read, and why.
 func (e errNoGPU) Error() string { return "no live GPU: " + e.err.Error() }
+// Unwrap returns why no GPU could be read.
 func (e errNoGPU) Unwrap() error { return e.err }
 
 // source picks what to sample: the demo, a planned card, or the live GPU.

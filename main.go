@@ -26,7 +26,9 @@ type exitCode int
 // usageError marks a bad flag or argument value: exit status 2.
 type usageError struct{ err error }
 
+// Error is the wrapped error's message.
 func (e usageError) Error() string { return e.err.Error() }
+// Unwrap returns the wrapped error.
 func (e usageError) Unwrap() error { return e.err }
 
 // statusError is a failure with a specific exit status.
@@ -35,7 +37,9 @@ type statusError struct {
 	err  error
 }
 
+// Error is the wrapped error's message.
 func (e statusError) Error() string { return e.err.Error() }
+// Unwrap returns the wrapped error.
 func (e statusError) Unwrap() error { return e.err }
 
 // run parses args, runs the chosen command and returns the exit status:

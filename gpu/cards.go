@@ -94,6 +94,7 @@ type AmbiguousError struct {
 	Candidates []string
 }
 
+// Error lists the cards the query matches.
 func (e *AmbiguousError) Error() string {
 	return fmt.Sprintf("%q matches several cards: %s", e.Query, strings.Join(e.Candidates, "; "))
 }

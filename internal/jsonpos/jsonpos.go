@@ -46,6 +46,7 @@ type Error struct {
 	Msg    string
 }
 
+// Error writes "file:line:col: field "x": message".
 func (e *Error) Error() string {
 	loc := fmt.Sprintf("%s:%d:%d", e.File, e.Line, e.Column)
 	if e.Field != "" {
