@@ -86,6 +86,7 @@ type errNoGPU struct{ err error }
 
 // Error says that no live GPU could be read, and why.
 func (e errNoGPU) Error() string { return "no live GPU: " + e.err.Error() }
+
 // Unwrap returns why no GPU could be read.
 func (e errNoGPU) Unwrap() error { return e.err }
 

@@ -28,6 +28,7 @@ type usageError struct{ err error }
 
 // Error is the wrapped error's message.
 func (e usageError) Error() string { return e.err.Error() }
+
 // Unwrap returns the wrapped error.
 func (e usageError) Unwrap() error { return e.err }
 
@@ -39,6 +40,7 @@ type statusError struct {
 
 // Error is the wrapped error's message.
 func (e statusError) Error() string { return e.err.Error() }
+
 // Unwrap returns the wrapped error.
 func (e statusError) Unwrap() error { return e.err }
 
