@@ -66,3 +66,22 @@ func (g *Globals) Validate() error {
 func (g *Globals) colorOff() bool {
 	return g.NoColor || os.Getenv("NO_COLOR") != ""
 }
+
+// precisionAndRuntime reads --precision and --runtime. Without --runtime,
+// a precision is graded under the runtime that loads it (fit.RuntimeFor:
+// llama.cpp for the GGUF types, else vLLM). A bad value is a usage error
+// naming its flag.
+func precisionAndRuntime(precision, runtime string) (fit.Precision, fit.Runtime, error) {
+	p, err := fit.ParsePrecision(precision)
+	if err != nil {
+		return "", "", usageError{fmt.Errorf("--precision: %w", err)}
+	}
+	if runtime == "" {
+		return p, fit.RuntimeFor(p, fit.VLLM), nil
+	}
+	rt, err := fit.ParseRuntime(runtime)
+	if err != nil {
+		return "", "", usageError{fmt.Errorf("--runtime: %w", err)}
+	}
+	return p, rt, nil
+}

@@ -76,15 +76,9 @@ func (c *cardsCmd) Run(a *app) error {
 
 // request reads the flags; a bad value is a usage error naming its flag.
 func (c *cardsCmd) request(ctx int) (fit.Request, error) {
-	p, err := fit.ParsePrecision(c.Precision)
+	p, rt, err := precisionAndRuntime(c.Precision, c.Runtime)
 	if err != nil {
-		return fit.Request{}, usageError{fmt.Errorf("--precision: %w", err)}
-	}
-	rt := fit.RuntimeFor(p, fit.VLLM)
-	if c.Runtime != "" {
-		if rt, err = fit.ParseRuntime(c.Runtime); err != nil {
-			return fit.Request{}, usageError{fmt.Errorf("--runtime: %w", err)}
-		}
+		return fit.Request{}, err
 	}
 	if c.Price < 0 || c.Price > 100_000_000 {
 		return fit.Request{}, usageError{fmt.Errorf("--price: $%d is out of range (1 to 100,000,000)", c.Price)}

@@ -92,15 +92,9 @@ type launchJSON struct {
 // request reads the flags into a fit.Request; a bad value is a usage error
 // naming its flag.
 func (c *fitCmd) request(ctx int) (fit.Request, error) {
-	p, err := fit.ParsePrecision(c.Precision)
+	p, rt, err := precisionAndRuntime(c.Precision, c.Runtime)
 	if err != nil {
-		return fit.Request{}, usageError{fmt.Errorf("--precision: %w", err)}
-	}
-	rt := fit.RuntimeFor(p, fit.VLLM)
-	if c.Runtime != "" {
-		if rt, err = fit.ParseRuntime(c.Runtime); err != nil {
-			return fit.Request{}, usageError{fmt.Errorf("--runtime: %w", err)}
-		}
+		return fit.Request{}, err
 	}
 	kv, err := fit.ParseKVDType(c.KVDType)
 	if err != nil {
