@@ -224,25 +224,14 @@ func TestCardsVerdictFollowsTheCatalogue(t *testing.T) {
 }
 
 func TestCardsUsageErrors(t *testing.T) {
-	tests := map[string]struct {
-		args []string
-		want string
-	}{
+	checkUsageErrors(t, map[string]usageCase{
 		"unknown card":         {[]string{"--gpu", "no-such-card", "cards"}, "--gpu"},
 		"unknown precision":    {[]string{"cards", "--precision", "fp3"}, "--precision"},
 		"unknown runtime":      {[]string{"cards", "--runtime", "ollama"}, "--runtime"},
 		"gguf under vllm":      {[]string{"cards", "--precision", "q4_k_m", "--runtime", "vllm"}, "--precision q4_k_m --runtime vllm"},
 		"negative price":       {[]string{"cards", "--price", "-5"}, "--price"},
 		"missing gpus catalog": {[]string{"--gpus", "/nonexistent/gpus.json", "cards"}, "/nonexistent/gpus.json"},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			code, _, errOut := runCLI(t, append([]string{noGPU}, tc.args...)...)
-			assert.Equal(t, 2, code)
-			assert.Contains(t, errOut, tc.want)
-			assert.Equal(t, 1, strings.Count(errOut, "\n"), "one line: %q", errOut)
-		})
-	}
+	})
 }
 
 func TestCardsGGUFDefaultsToLlamaCpp(t *testing.T) {

@@ -76,10 +76,7 @@ func TestFitWithoutGPUShowsTheEstimateUngraded(t *testing.T) {
 }
 
 func TestFitUsageErrors(t *testing.T) {
-	tests := map[string]struct {
-		args []string
-		want string
-	}{
+	checkUsageErrors(t, map[string]usageCase{
 		"unknown model lists the closest": {[]string{"fit", "qwen3-31b"}, "Qwen/Qwen3-32B"},
 		"closest ids, three of them":      {[]string{"fit", "llama-3.3-7b"}, "closest: meta-llama/Llama-3.3-70B-Instruct, "},
 		"ambiguous model":                 {[]string{"fit", "qwen3"}, "matches several models"},
@@ -93,15 +90,7 @@ func TestFitUsageErrors(t *testing.T) {
 		"bad free":                        {[]string{"fit", "qwen3-32b", "--free", "lots"}, "--free"},
 		"model and config":                {[]string{"fit", "qwen3-32b", "--config", "/tmp"}, "not both"},
 		"missing config":                  {[]string{"fit", "--config", "/nonexistent/config.json"}, "--config"},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			code, _, errOut := runCLI(t, append([]string{noGPU}, tc.args...)...)
-			assert.Equal(t, 2, code)
-			assert.Contains(t, errOut, tc.want)
-			assert.Equal(t, 1, strings.Count(errOut, "\n"), "one line: %q", errOut)
-		})
-	}
+	})
 }
 
 func TestFitConfigFolder(t *testing.T) {

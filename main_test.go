@@ -56,10 +56,7 @@ func TestHelpDescribesEveryCommandAndFlag(t *testing.T) {
 }
 
 func TestBadUsageExitsTwoWithOneLine(t *testing.T) {
-	tests := map[string]struct {
-		args []string
-		want string
-	}{
+	checkUsageErrors(t, map[string]usageCase{
 		"unknown flag":          {[]string{"--bogus"}, "unknown flag --bogus"},
 		"unknown command":       {[]string{"frobnicate"}, "frobnicate"},
 		"bad context":           {[]string{"--context", "12x", "snapshot"}, "--context"},
@@ -69,7 +66,20 @@ func TestBadUsageExitsTwoWithOneLine(t *testing.T) {
 		"unknown card":          {[]string{"--gpu", "no-such-card", "snapshot"}, "--gpu"},
 		"ambiguous card":        {[]string{"--gpu", "rtx", "snapshot"}, "matches several cards"},
 		"missing catalogue":     {[]string{"--models", "/nonexistent/models.json", "models"}, "/nonexistent/models.json"},
-	}
+	})
+}
+
+// usageCase is a command line that must fail as bad usage, and a part of
+// the message it must print.
+type usageCase struct {
+	args []string
+	want string
+}
+
+// checkUsageErrors runs each case without a GPU and asserts exit status 2
+// and one line on stderr, prefixed "headroom: ", holding want.
+func checkUsageErrors(t *testing.T, tests map[string]usageCase) {
+	t.Helper()
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			code, _, errOut := runCLI(t, append([]string{noGPU}, tc.args...)...)
