@@ -22,10 +22,15 @@ var builtinModels []byte
 var builtinCards []byte
 
 // app is what every command's Run receives: the parsed flags, the output
-// streams, and the catalogues, loaded on first use.
+// streams, and the card catalogue, read on first use and kept: choosing a
+// source, finding a card and the command itself each need it.
 type app struct {
 	stdout, stderr io.Writer
 	cli            *CLI
+
+	cardsRead bool
+	cardList  []gpu.Card
+	cardsErr  error
 }
 
 // open returns the file named by a catalogue flag, or the built-in bytes.
@@ -54,8 +59,18 @@ func (a *app) models() ([]fit.Model, error) {
 	return ms, nil
 }
 
-// cards loads the card catalogue named by --gpus, or the built-in one.
+// cards is the card catalogue named by --gpus, or the built-in one, read
+// once.
 func (a *app) cards() ([]gpu.Card, error) {
+	if !a.cardsRead {
+		a.cardList, a.cardsErr = a.readCards()
+		a.cardsRead = true
+	}
+	return a.cardList, a.cardsErr
+}
+
+// readCards reads the card catalogue.
+func (a *app) readCards() ([]gpu.Card, error) {
 	r, name, err := open(a.cli.GPUsFile, "gpus.json", builtinCards)
 	if err != nil {
 		return nil, err
