@@ -51,21 +51,22 @@ func Load(r io.Reader, name string) ([]Model, error) {
 	seen := make(map[string]int, len(elems))
 	for _, e := range elems {
 		var m Model
-		// The config first, so that a type error names its field plainly
-		// rather than as "Config.field".
-		if err := e.Decode(&m.Config, false); err != nil {
-			return nil, err
-		}
 		if err := e.Decode(&m, false); err != nil {
+			// Decoded again as a bare config, a type error in a config
+			// field names it plainly rather than as "Config.field".
+			if cerr := e.Decode(&m.Config, false); cerr != nil {
+				return nil, cerr
+			}
 			return nil, err
 		}
 		if strings.TrimSpace(m.ID) == "" {
 			return nil, e.Errorf("id", "every model needs an id")
 		}
-		if line, dup := seen[strings.ToLower(m.ID)]; dup {
+		key := strings.ToLower(m.ID)
+		if line, dup := seen[key]; dup {
 			return nil, e.Errorf("id", "%q is already the id of the entry on line %d", m.ID, line)
 		}
-		seen[strings.ToLower(m.ID)] = e.Line
+		seen[key] = e.Line
 		if err := m.prepare(e); err != nil {
 			return nil, err
 		}
