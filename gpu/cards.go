@@ -42,7 +42,9 @@ func LoadCards(r io.Reader, name string) ([]Card, error) {
 	if err != nil {
 		return nil, err
 	}
-	seen := map[string]int{}
+	// seen maps each name and alias, in lower case, to the entry that has
+	// it; an entry may repeat its own name as an alias.
+	seen := map[string]jsonpos.Element{}
 	cards := make([]Card, 0, len(elems))
 	for _, e := range elems {
 		var c Card
@@ -54,10 +56,10 @@ func LoadCards(r io.Reader, name string) ([]Card, error) {
 		}
 		for _, n := range append([]string{c.Name}, c.Aliases...) {
 			k := strings.ToLower(n)
-			if line, dup := seen[k]; dup && line != e.Line {
-				return nil, e.Errorf("aliases", "%q is already used by the entry on line %d", n, line)
+			if other, dup := seen[k]; dup && other.Index != e.Index {
+				return nil, e.Errorf("aliases", "%q is already used by entry %d, on line %d", n, other.Index+1, other.Line)
 			}
-			seen[k] = e.Line
+			seen[k] = e
 		}
 		cards = append(cards, c)
 	}

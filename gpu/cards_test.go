@@ -71,5 +71,24 @@ func TestLoadCardsRejectsBadEntriesWithLineAndField(t *testing.T) {
 		})
 	}
 	_, err := LoadCards(strings.NewReader("[\n{"+good+"},\n{"+strings.Replace(good, `"aliases": []`, `"aliases": ["x"]`, 1)+"}\n]"), "gpus.json")
-	assert.ErrorContains(t, err, "already used by the entry on line 2")
+	assert.ErrorContains(t, err, "already used by entry 1, on line 2")
+}
+
+func TestLoadCardsFindsDuplicatesOnOneLine(t *testing.T) {
+	entry := func(name, alias string) string {
+		return `{"name": "` + name + `", "aliases": ["` + alias + `"], "class": "consumer", "memory_bytes": 1, "bandwidth_bytes_per_s": null, ` +
+			`"compute_capability": null, "precisions": {}, "tdp_w": null, "launch_price_usd": null, "launch_year": 2024, "nvml": true, "unified_memory": false, "source": {}}`
+	}
+	for name, doc := range map[string]string{
+		"same name":               "[" + entry("A", "a1") + "," + entry("A", "a2") + "]",
+		"same alias":              "[" + entry("A", "x") + "," + entry("B", "x") + "]",
+		"alias is another's name": "[" + entry("A", "a1") + "," + entry("B", "a") + "]",
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := LoadCards(strings.NewReader(doc), "gpus.json")
+			assert.ErrorContains(t, err, "already used by entry 1, on line 1")
+		})
+	}
+	_, err := LoadCards(strings.NewReader("["+entry("A", "A")+"]"), "gpus.json")
+	assert.NoError(t, err, "a card may repeat its own name as an alias")
 }
