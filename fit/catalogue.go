@@ -1,12 +1,12 @@
 package fit
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/headroom-dev/headroom/internal/jsonpos"
+	"github.com/headroom-dev/headroom/internal/sanitize"
 )
 
 // Model is one catalogue entry: headroom's own facts about a model, then
@@ -59,6 +59,9 @@ func Load(r io.Reader, name string) ([]Model, error) {
 			}
 			return nil, err
 		}
+		if err := checkText(e, &m); err != nil {
+			return nil, err
+		}
 		if strings.TrimSpace(m.ID) == "" {
 			return nil, e.Errorf("id", "every model needs an id")
 		}
@@ -86,24 +89,32 @@ func LoadConfig(r io.Reader, name string) (Model, error) {
 	if err != nil {
 		return Model{}, fmt.Errorf("reading %s: %w", name, err)
 	}
-	// Wrapped in brackets, the config reads as a one-entry catalogue and
-	// keeps exact positions (the bracket shifts no line numbers).
-	elems, err := jsonpos.ReadArray(io.MultiReader(strings.NewReader("["), bytes.NewReader(data), strings.NewReader("]")), name)
+	e, err := jsonpos.ParseObject(data, name)
 	if err != nil {
 		return Model{}, err
 	}
-	if len(elems) != 1 || !bytes.HasPrefix(bytes.TrimSpace(elems[0].Raw), []byte("{")) {
-		return Model{}, fmt.Errorf("%s: a config.json holds one JSON object", name)
-	}
 	var m Model
-	if err := elems[0].Decode(&m.Config, false); err != nil {
+	if err := e.Decode(&m.Config, false); err != nil {
+		return Model{}, err
+	}
+	if err := checkText(e, &m); err != nil {
 		return Model{}, err
 	}
 	m.ID, m.Name = name, name
-	if err := m.prepare(elems[0]); err != nil {
+	if err := m.prepare(e); err != nil {
 		return Model{}, err
 	}
 	return m, nil
+}
+
+// checkText refuses an entry holding text a terminal would obey or hide
+// (escape sequences, control characters, bidirectional overrides,
+// zero-width characters), naming the field.
+func checkText(e jsonpos.Element, m *Model) error {
+	if f, v, bad := sanitize.UnsafeField(m); bad {
+		return e.Errorf(f, "%q holds control or invisible formatting characters; headroom will not print it", v)
+	}
+	return nil
 }
 
 // prepare checks the entry for impossible values and derives its shape.

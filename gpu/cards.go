@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/headroom-dev/headroom/internal/jsonpos"
+	"github.com/headroom-dev/headroom/internal/sanitize"
 )
 
 // Card is one entry of the card catalogue (gpus.json): what a card offers
@@ -70,6 +71,9 @@ func LoadCards(r io.Reader, name string) ([]Card, error) {
 }
 
 func checkCard(e jsonpos.Element, c Card) error {
+	if f, v, bad := sanitize.UnsafeField(&c); bad {
+		return e.Errorf(f, "%q holds control or invisible formatting characters; headroom will not print it", v)
+	}
 	switch {
 	case strings.TrimSpace(c.Name) == "":
 		return e.Errorf("name", "every card needs a name")

@@ -92,3 +92,19 @@ func TestLoadCardsFindsDuplicatesOnOneLine(t *testing.T) {
 	_, err := LoadCards(strings.NewReader("["+entry("A", "A")+"]"), "gpus.json")
 	assert.NoError(t, err, "a card may repeat its own name as an alias")
 }
+
+func TestLoadCardsRefusesTextATerminalWouldObey(t *testing.T) {
+	for field, doc := range map[string]string{
+		"name":    `[{"name": "RTX\u001b[2J", "aliases": [], "class": "consumer", "memory_bytes": 1}]`,
+		"aliases": `[{"name": "RTX", "aliases": ["rtx\u202E"], "class": "consumer", "memory_bytes": 1}]`,
+		"source":  `[{"name": "RTX", "aliases": [], "class": "consumer", "memory_bytes": 1, "source": {"price": "\u001b]52;c;aGk=\u0007"}}]`,
+	} {
+		t.Run(field, func(t *testing.T) {
+			_, err := LoadCards(strings.NewReader(doc), "gpus.json")
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), `gpus.json:1:`)
+			assert.Contains(t, err.Error(), `field "`+field+`"`)
+			assert.NotContains(t, err.Error(), "\x1b")
+		})
+	}
+}

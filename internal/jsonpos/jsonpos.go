@@ -121,6 +121,25 @@ func ParseArray(data []byte, name string) ([]Element, error) {
 	return out, nil
 }
 
+// ParseObject parses data, which must hold one JSON object (a config.json),
+// and returns it as an Element whose errors are placed in data as
+// ParseArray's are. A UTF-8 byte-order mark is skipped.
+func ParseObject(data []byte, name string) (Element, error) {
+	data = bytes.TrimPrefix(data, utf8BOM)
+	f := &file{name: name, data: data}
+	if !json.Valid(data) {
+		var v any
+		return Element{}, f.wrap(json.Unmarshal(data, &v), 0, int64(len(data)))
+	}
+	i := skipSpace(data, 0)
+	if data[i] != '{' {
+		return Element{}, f.errorAt(int64(i), "", "the file must hold one JSON object")
+	}
+	end := valueEnd(data, i)
+	line, _ := f.position(int64(i))
+	return Element{Raw: data[i:end:end], Line: line, offset: int64(i), file: f}, nil
+}
+
 // skipSpace returns the index of the first byte from i on that is not
 // JSON whitespace.
 func skipSpace(data []byte, i int) int {

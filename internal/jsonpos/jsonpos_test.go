@@ -189,3 +189,24 @@ func BenchmarkParseArray20000OnOneLine(b *testing.B) {
 		}
 	}
 }
+
+func TestParseObject(t *testing.T) {
+	e, err := ParseObject([]byte("\xEF\xBB\xBF\n  {\"name\": \"a\",\n \"size\": \"big\"}\n"), "config.json")
+	require.NoError(t, err)
+	assert.Equal(t, 2, e.Line)
+	var v entry
+	err = e.Decode(&v, false)
+	var pe *Error
+	require.True(t, errors.As(err, &pe), "want a positioned error, got %v", err)
+	assert.Equal(t, 3, pe.Line)
+	assert.Equal(t, "size", pe.Field)
+	for in, want := range map[string]string{
+		"[]":            "config.json:1:1: the file must hold one JSON object",
+		"{} {}":         "config.json:1:4",
+		"{\"a\":\n 1,}": "config.json:2:4",
+		"":              "config.json:1:1",
+	} {
+		_, err := ParseObject([]byte(in), "config.json")
+		assert.ErrorContains(t, err, want, "input %q", in)
+	}
+}
