@@ -5,10 +5,10 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/headroom-dev/headroom/fit"
 	"github.com/headroom-dev/headroom/gpu"
+	"github.com/headroom-dev/headroom/internal/inputfile"
 )
 
 // builtinModels is the model catalogue shipped in the binary.
@@ -33,25 +33,31 @@ type app struct {
 	cardsErr  error
 }
 
-// open returns the file named by a catalogue flag, or the built-in bytes.
-func open(path, builtin string, data []byte) (io.ReadCloser, string, error) {
+// maxCatalogueBytes bounds a catalogue given with --models or --gpus: a
+// catalogue of 20,000 models, each with its sources, is about 75 MB, and
+// the built-in ones are under 100 KB.
+const maxCatalogueBytes = 128 << 20
+
+// open returns the catalogue named by a catalogue flag (a regular file of
+// at most maxCatalogueBytes, read under the input rules), or the built-in
+// bytes. A file that cannot be used is a usage error naming the flag.
+func open(flag, path, builtin string, data []byte) (io.Reader, string, error) {
 	if path == "" {
-		return io.NopCloser(bytes.NewReader(data)), builtin + " (built in)", nil
+		return bytes.NewReader(data), builtin + " (built in)", nil
 	}
-	f, err := os.Open(path)
+	b, err := inputfile.Read(path, maxCatalogueBytes)
 	if err != nil {
-		return nil, path, usageError{fmt.Errorf("opening catalogue: %w", err)}
+		return nil, path, usageError{fmt.Errorf("%s: %w", flag, err)}
 	}
-	return f, path, nil
+	return bytes.NewReader(b), path, nil
 }
 
 // models loads the model catalogue named by --models, or the built-in one.
 func (a *app) models() ([]fit.Model, error) {
-	r, name, err := open(a.cli.ModelsFile, "models.json", builtinModels)
+	r, name, err := open("--models", a.cli.ModelsFile, "models.json", builtinModels)
 	if err != nil {
 		return nil, err
 	}
-	defer r.Close()
 	ms, err := fit.Load(r, name)
 	if err != nil {
 		return nil, usageError{err}
@@ -71,11 +77,10 @@ func (a *app) cards() ([]gpu.Card, error) {
 
 // readCards reads the card catalogue.
 func (a *app) readCards() ([]gpu.Card, error) {
-	r, name, err := open(a.cli.GPUsFile, "gpus.json", builtinCards)
+	r, name, err := open("--gpus", a.cli.GPUsFile, "gpus.json", builtinCards)
 	if err != nil {
 		return nil, err
 	}
-	defer r.Close()
 	cs, err := gpu.LoadCards(r, name)
 	if err != nil {
 		return nil, usageError{err}
@@ -140,11 +145,23 @@ func (a *app) sourceOrPlanning() (gpu.Source, error) {
 		if cerr != nil {
 			return nil, cerr
 		}
-		c, cerr := gpu.FindCard(cards, gpu.DefaultCard)
+		c, cerr := a.defaultCard(cards)
 		if cerr != nil {
-			return nil, fmt.Errorf("default card: %w", cerr)
+			return nil, cerr
 		}
 		return gpu.Planning{Card: c, Reason: nf.err.Error()}, nil
 	}
 	return src, err
+}
+
+// defaultCard is the card planning falls back to when no GPU can be read.
+// A card catalogue without it is a usage error: the catalogue given with
+// --gpus cannot serve, and --gpu NAME chooses another card.
+func (a *app) defaultCard(cards []gpu.Card) (gpu.Card, error) {
+	c, err := gpu.FindCard(cards, gpu.DefaultCard)
+	if err != nil {
+		return gpu.Card{}, usageError{fmt.Errorf("%s has no %q, the card headroom plans for when no GPU can be read: add it, or choose a card with --gpu NAME",
+			a.cli.GPUsFile, gpu.DefaultCard)}
+	}
+	return c, nil
 }

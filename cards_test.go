@@ -211,7 +211,7 @@ func TestCardsVerdictFollowsTheCatalogue(t *testing.T) {
 	require.NoError(t, os.WriteFile(file, []byte(cat), 0o644))
 	code, _, errOut := runCLI(t, noGPU, "--gpus", file, "cards")
 	assert.Equal(t, 2, code, "no GPU, and no default card in this catalogue")
-	assert.Contains(t, errOut, "give --gpu NAME")
+	assert.Contains(t, errOut, "--gpu NAME")
 	code, out, errOut := runCLI(t, noGPU, "--gpus", file, "--gpu", "Beta 96", "cards", "--precision", "bf16")
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "In its class: 2nd of 3 workstation cards by models fitted; Gamma 192 fit more")

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/alecthomas/kong"
@@ -57,6 +58,31 @@ func (c *contextFlag) Decode(ctx *kong.DecodeContext) error {
 func (g *Globals) Validate() error {
 	if g.Interval < 100*time.Millisecond || g.Interval > time.Hour {
 		return fmt.Errorf("--interval: %s is out of range (100ms to 1h)", g.Interval)
+	}
+	if g.Demo && g.GPU != "" {
+		return fmt.Errorf("--demo and --gpu cannot be combined: the demo is a scripted RTX PRO 6000; --gpu NAME alone plans for that card")
+	}
+	return nil
+}
+
+// checkGivenFlags rejects flags given with a value that would otherwise be
+// read as the flag's absence: an empty string (--free=, --gpu=) or a zero
+// price, so that nothing typed is silently ignored.
+func checkGivenFlags(kctx *kong.Context) error {
+	for _, p := range kctx.Path {
+		if p.Flag == nil || p.Resolved {
+			continue
+		}
+		switch v := kctx.FlagValue(p.Flag).(type) {
+		case string:
+			if strings.TrimSpace(v) == "" {
+				return fmt.Errorf("--%s: the value is empty; leave the flag out for its default", p.Flag.Name)
+			}
+		case int:
+			if p.Flag.Name == "price" && v <= 0 {
+				return fmt.Errorf("--price: $%d is not a price; give what you paid in US dollars, e.g. --price 8500", v)
+			}
+		}
 	}
 	return nil
 }

@@ -94,9 +94,9 @@ func (c *cardsCmd) judged(a *app, cards []gpu.Card) (judged, error) {
 		return judged{card: cd, chosenBy: chosenFlag}, err
 	}
 	fallback := func(why string) (judged, error) {
-		cd, err := gpu.FindCard(cards, gpu.DefaultCard)
+		cd, err := a.defaultCard(cards)
 		if err != nil {
-			return judged{}, usageError{fmt.Errorf("%s, and the card catalogue has no %q to judge instead: give --gpu NAME", why, gpu.DefaultCard)}
+			return judged{}, usageError{fmt.Errorf("%s; %w", why, err)}
 		}
 		return judged{card: cd, chosenBy: chosenDefault, note: why}, nil
 	}

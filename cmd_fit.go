@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/headroom-dev/headroom/fit"
 	"github.com/headroom-dev/headroom/gpu"
+	"github.com/headroom-dev/headroom/internal/inputfile"
 )
 
 // fitCmd is `headroom fit`. The tensor-parallel count is --tp, since the
@@ -130,6 +133,9 @@ func (c *fitCmd) Run(a *app) error {
 	if lim := m.ContextLimit(); lim > 0 && r.Context > lim {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("the config allows %s of context (max_position_embeddings)", fit.FormatContext(lim)))
 	}
+	if c.Config != "" && m.WeightsBytes == 0 {
+		rep.Notes = append(rep.Notes, "weights counted from the config: no "+indexFile+" or *.safetensors file beside it gives the checkpoint's size")
+	}
 	b, bj, note, err := c.budget(a)
 	if err != nil {
 		return err
@@ -181,6 +187,14 @@ func (c *fitCmd) model(a *app) (fit.Model, error) {
 	return findModel(ms, c.Model)
 }
 
+// Input limits for --config: a config.json is a few KB (the largest real
+// ones, with per-layer block_configs, are under 100 KB), and a safetensors
+// index lists one line per tensor (a few MB for the largest checkpoints).
+const (
+	maxConfigBytes = 4 << 20
+	maxIndexBytes  = 64 << 20
+)
+
 // loadConfigPath reads --config: a config.json, or a checkpoint folder
 // whose weights are sized from model.safetensors.index.json's
 // metadata.total_size, or else the sum of its *.safetensors files.
@@ -196,12 +210,11 @@ func loadConfigPath(path string) (fit.Model, error) {
 			return fit.Model{}, usageError{fmt.Errorf("--config: %w", err)}
 		}
 	}
-	f, err := os.Open(file)
+	data, err := inputfile.Read(file, maxConfigBytes)
 	if err != nil {
 		return fit.Model{}, usageError{fmt.Errorf("--config: %w", err)}
 	}
-	defer f.Close()
-	m, err := fit.LoadConfig(f, file)
+	m, err := fit.LoadConfig(bytes.NewReader(data), file)
 	if err != nil {
 		return fit.Model{}, usageError{err}
 	}
@@ -210,10 +223,21 @@ func loadConfigPath(path string) (fit.Model, error) {
 	return m, nil
 }
 
-// checkpointBytes sizes a checkpoint folder's weights; 0 when it has none.
+// indexFile names the index of a sharded safetensors checkpoint.
+const indexFile = "model.safetensors.index.json"
+
+// checkpointBytes sizes a checkpoint folder's weights: the index's
+// metadata.total_size, or else the sum of the folder's *.safetensors
+// files; 0 when it has neither. An index that is there but cannot be
+// read or parsed is an error, never a reason to guess. The folder is
+// listed, not globbed, so its name may hold any character.
 func checkpointBytes(dir string) (int64, error) {
-	idx := filepath.Join(dir, "model.safetensors.index.json")
-	if data, err := os.ReadFile(idx); err == nil {
+	idx := filepath.Join(dir, indexFile)
+	if _, err := os.Lstat(idx); err == nil {
+		data, err := inputfile.Read(idx, maxIndexBytes)
+		if err != nil {
+			return 0, err
+		}
 		var v struct {
 			Metadata struct {
 				TotalSize int64 `json:"total_size"`
@@ -222,21 +246,35 @@ func checkpointBytes(dir string) (int64, error) {
 		if err := json.Unmarshal(data, &v); err != nil {
 			return 0, fmt.Errorf("reading %s: %w", idx, err)
 		}
+		if v.Metadata.TotalSize < 0 {
+			return 0, fmt.Errorf("%s: metadata.total_size %d is negative", idx, v.Metadata.TotalSize)
+		}
 		if v.Metadata.TotalSize > 0 {
 			return v.Metadata.TotalSize, nil
 		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return 0, fmt.Errorf("reading %s: %w", idx, err)
 	}
-	files, err := filepath.Glob(filepath.Join(dir, "*.safetensors"))
+	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("listing %s: %w", dir, err)
 	}
 	var total int64
-	for _, f := range files {
-		st, err := os.Stat(f)
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".safetensors") {
+			continue
+		}
+		f := filepath.Join(dir, e.Name())
+		st, err := os.Stat(f) // follows the symlinks a Hugging Face cache holds
 		if err != nil {
 			return 0, fmt.Errorf("sizing %s: %w", f, err)
 		}
-		total += st.Size()
+		if !st.Mode().IsRegular() {
+			return 0, fmt.Errorf("sizing %s: not a regular file", f)
+		}
+		if total += st.Size(); total < 0 {
+			return 0, fmt.Errorf("sizing %s: the shards add up to more than any real checkpoint", dir)
+		}
 	}
 	return total, nil
 }
@@ -256,6 +294,10 @@ func (c *fitCmd) budget(a *app) (fit.Budget, *budgetJSON, string, error) {
 			card, err := a.card(a.cli.GPU)
 			if err != nil {
 				return fit.Budget{}, nil, "", err
+			}
+			if free > card.MemoryBytes {
+				return fit.Budget{}, nil, "", usageError{fmt.Errorf("--free: %s is more than the %s a process can use on the %s (--gpu)",
+					fit.FormatGiB(free), fit.FormatGiB(card.MemoryBytes), card.Name)}
 			}
 			b.UsableBytes, b.TotalBytes, bj.Device, note = card.MemoryBytes, card.MemoryBytes, card.Name, ""
 			if card.BandwidthBytesPerS != nil {

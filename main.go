@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	"github.com/alecthomas/kong"
+
+	"github.com/headroom-dev/headroom/internal/sanitize"
 )
 
 func main() {
@@ -71,6 +73,9 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		return 1
 	}
 	kctx, err := parser.Parse(args)
+	if err == nil {
+		err = checkGivenFlags(kctx)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "headroom: %s (see headroom --help)\n", oneLine(err.Error()))
 		return 2
@@ -93,7 +98,9 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	return 0
 }
 
-// oneLine folds a message onto one line, so errors never spill.
+// oneLine folds a message onto one line, so errors never spill, and
+// cleans it: a message may quote a file name, a flag's value or a
+// catalogue entry.
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	return strings.Join(strings.Fields(sanitize.Text(s)), " ")
 }

@@ -35,7 +35,7 @@ func Read(path string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("reading %s: %w", path, err)
 	}
 	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s is larger than %s, far beyond any real file of its kind: %w", path, size(limit), ErrTooLarge)
+		return nil, &refusal{fmt.Sprintf("%s is larger than %s, far beyond any real file of its kind", path, size(limit)), ErrTooLarge}
 	}
 	return data, nil
 }
@@ -89,8 +89,21 @@ func notRegular(path string, m fs.FileMode) error {
 	case m&fs.ModeDevice != 0:
 		what = "a device"
 	}
-	return fmt.Errorf("%s is %s, not a regular file: %w", path, what, ErrNotRegular)
+	return &refusal{fmt.Sprintf("%s is %s, not a regular file", path, what), ErrNotRegular}
 }
+
+// refusal is a file refused under the input rules: its message says why
+// in full, and it matches ErrNotRegular or ErrTooLarge with errors.Is.
+type refusal struct {
+	msg  string
+	kind error
+}
+
+// Error says why the file was refused.
+func (r *refusal) Error() string { return r.msg }
+
+// Unwrap returns ErrNotRegular or ErrTooLarge.
+func (r *refusal) Unwrap() error { return r.kind }
 
 // size writes a limit in the largest binary unit that divides it.
 func size(n int64) string {

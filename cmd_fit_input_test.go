@@ -1,0 +1,112 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// llamaConfig is Llama-3.1-8B's config.json, the parts that size it.
+const llamaConfig = `{"architectures":["LlamaForCausalLM"],"model_type":"llama","hidden_size":4096,"intermediate_size":14336,
+"num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,"vocab_size":128256,"torch_dtype":"bfloat16"}`
+
+// checkpoint writes a folder holding llamaConfig and the files given.
+func checkpoint(t *testing.T, name string, files map[string]int64) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), name)
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "config.json"), []byte(llamaConfig), 0o644))
+	for f, size := range files {
+		fh, err := os.Create(filepath.Join(dir, f))
+		require.NoError(t, err)
+		require.NoError(t, fh.Truncate(size)) // sparse: the size is all that is read
+		require.NoError(t, fh.Close())
+	}
+	return dir
+}
+
+// fitWeights runs fit --config and returns the weights it graded.
+func fitWeights(t *testing.T, dir string) (uint64, []string) {
+	t.Helper()
+	code, out, errOut := runCLI(t, noGPU, "--gpu", rtxPro, "fit", "--config", dir, "--json")
+	require.Equal(t, 0, code, errOut)
+	var rep struct {
+		WeightsBytes uint64   `json:"weights_bytes"`
+		Status       string   `json:"status"`
+		Notes        []string `json:"notes"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	return rep.WeightsBytes, rep.Notes
+}
+
+func TestFitConfigFolderNamesAreNotPatterns(t *testing.T) {
+	// A 200 GiB shard in a folder whose name is a glob pattern: the shard
+	// must be counted, whatever the folder is called.
+	for _, name := range []string{"ckpt[1]", "ckpt[", "ckpt*", "ck?pt", `back\slash`} {
+		t.Run(name, func(t *testing.T) {
+			dir := checkpoint(t, name, map[string]int64{"model-00001-of-00001.safetensors": 200 << 30})
+			w, _ := fitWeights(t, dir)
+			assert.EqualValues(t, 200<<30, w, "the shard's size, read from a folder named %q", name)
+		})
+	}
+}
+
+func TestFitConfigFolderWithoutWeightsSaysTheyAreCounted(t *testing.T) {
+	dir := checkpoint(t, "config-only", nil)
+	w, notes := fitWeights(t, dir)
+	// Counted tensor by tensor, the config gives Llama-3.1-8B's published
+	// checkpoint size (its index's total_size) to the byte.
+	assert.EqualValues(t, 16060522496, w)
+	assert.Contains(t, strings.Join(notes, "\n"), "counted from the config")
+}
+
+func TestFitConfigRefusesBadInputFiles(t *testing.T) {
+	fifoDir := checkpoint(t, "fifo-index", nil)
+	require.NoError(t, syscall.Mkfifo(filepath.Join(fifoDir, indexFile), 0o644))
+	dirIndex := checkpoint(t, "dir-index", nil)
+	require.NoError(t, os.Mkdir(filepath.Join(dirIndex, indexFile), 0o755))
+	badIndex := checkpoint(t, "bad-index", map[string]int64{indexFile: 0})
+	require.NoError(t, os.WriteFile(filepath.Join(badIndex, indexFile), []byte(`{"metadata": {"total_size": "big"}}`), 0o644))
+	dangling := checkpoint(t, "dangling-index", nil)
+	require.NoError(t, os.Symlink(filepath.Join(dangling, "blobs", "gone"), filepath.Join(dangling, indexFile)))
+	fifoConfig := filepath.Join(t.TempDir(), "config.json")
+	require.NoError(t, syscall.Mkfifo(fifoConfig, 0o644))
+	huge := filepath.Join(t.TempDir(), "config.json")
+	require.NoError(t, os.WriteFile(huge, []byte(strings.Repeat(" ", maxConfigBytes+1)), 0o644))
+	tests := map[string]struct{ path, says string }{
+		"index is a FIFO":      {fifoDir, "named pipe"},
+		"index is a directory": {dirIndex, "is a directory"},
+		"index is not JSON":    {badIndex, indexFile},
+		"index dangles":        {dangling, "no such file"},
+		"config is a FIFO":     {fifoConfig, "named pipe"},
+		"config is endless":    {"/dev/zero", "is a device"},
+		"config is huge":       {huge, "larger than 4 MiB"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			done := make(chan struct{})
+			var code int
+			var errOut string
+			go func() {
+				defer close(done)
+				code, _, errOut = runCLI(t, noGPU, "--gpu", rtxPro, "fit", "--config", tc.path)
+			}()
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("headroom fit blocked on the file")
+			}
+			assert.Equal(t, 2, code, errOut)
+			assert.Contains(t, errOut, tc.says)
+			assert.Contains(t, errOut, "--config")
+			assert.Equal(t, 1, strings.Count(errOut, "\n"), "one line: %q", errOut)
+		})
+	}
+}
