@@ -62,7 +62,9 @@ type fitOut struct {
 	Runtime       fit.Runtime   `json:"runtime"`
 	Context       int           `json:"context"`
 	RequiredBytes uint64        `json:"required_bytes"`
-	Status        fit.Status    `json:"status"`
+	// Status is the grade's name, or "n/a" when the request could not be
+	// graded (Reason says why), as the UI shows it.
+	Status string `json:"status"`
 	MaxContext    int           `json:"max_context"`
 	// Reason says why a request could not be graded (a precision the
 	// runtime cannot load); absent otherwise.
@@ -137,11 +139,23 @@ func gradeAll(models []fit.Model, dev gpu.Device, cards []gpu.Card, ctxLen int) 
 			v := fit.Grade(m, fit.Request{Precision: p, Runtime: rt, Context: ctxLen}, b)
 			fits = append(fits, fitOut{
 				Model: m.ID, Precision: p, Runtime: rt, Context: ctxLen, RequiredBytes: v.RequiredBytes,
-				Status: v.Status, MaxContext: v.MaxContext, Reason: v.Reason,
+				Status: statusName(v), MaxContext: v.MaxContext, Reason: v.Reason,
 			})
 		}
 	}
 	return fits, ""
+}
+
+// notGraded is the status of a request the engine could not grade.
+const notGraded = "n/a"
+
+// statusName is v's status as the JSON and the text name it: "n/a" when
+// v carries a reason it could not be graded.
+func statusName(v fit.Verdict) string {
+	if v.Reason != "" {
+		return notGraded
+	}
+	return v.Status.String()
 }
 
 // exactCard finds the catalogue card whose name or an alias is name,

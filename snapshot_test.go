@@ -115,7 +115,11 @@ func TestSnapshotJSONPlansForACard(t *testing.T) {
 		assert.Equal(t, string(rt), f.Runtime)
 		assert.Equal(t, v.Reason, f.Reason)
 		assert.Equal(t, 32<<10, f.Context)
-		assert.Equal(t, v.Status.String(), f.Status, "%s at %s", m.ID, p)
+		if v.Reason != "" {
+			assert.Equal(t, "n/a", f.Status, "%s at %s cannot be graded: %s", m.ID, p, v.Reason)
+		} else {
+			assert.Equal(t, v.Status.String(), f.Status, "%s at %s", m.ID, p)
+		}
 		assert.Equal(t, v.RequiredBytes, f.RequiredBytes, "%s at %s", m.ID, p)
 		assert.Equal(t, v.MaxContext, f.MaxContext, "%s at %s", m.ID, p)
 	}
@@ -186,4 +190,25 @@ func TestSnapshotWithoutAGPUExitsThree(t *testing.T) {
 		assert.Contains(t, errOut, "built without cgo")
 	}
 	assert.Contains(t, errOut, "--gpu NAME")
+}
+
+func TestSnapshotTextAndJSONAgreeOnWhatCannotBeGraded(t *testing.T) {
+	// A checkpoint quantised in a way headroom does not model, and of
+	// unknown size: its native precision cannot be graded.
+	cat := writeFile(t, "models.json", `[{"id": "x/bnb-model", "name": "bnb-model", "hidden_size": 4096, "num_hidden_layers": 32,
+"num_attention_heads": 32, "vocab_size": 32000, "intermediate_size": 11008, "max_position_embeddings": 32768,
+"quantization_config": {"quant_method": "bitsandbytes"}}]`)
+	code, out, errOut := runCLI(t, noGPU, "--models", cat, "--gpu", "4090", "snapshot", "--json")
+	require.Equal(t, 0, code, errOut)
+	s := decodeSnapshot(t, out)
+	require.NotEmpty(t, s.Fits)
+	native := s.Fits[0]
+	require.Equal(t, "native", native.Precision)
+	assert.Equal(t, "n/a", native.Status)
+	assert.Contains(t, native.Reason, "not modelled")
+
+	code, out, errOut = runCLI(t, noGPU, "--models", cat, "--gpu", "4090", "snapshot")
+	require.Equal(t, 0, code, errOut)
+	assert.NotContains(t, out, "too big", "a model that cannot be graded is not too big")
+	assert.Contains(t, out, "n/a, cannot be graded (1): bnb-model (the checkpoint's quantisation is not modelled")
 }

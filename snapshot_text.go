@@ -96,13 +96,14 @@ func writeDevice(b *strings.Builder, d gpu.Device) {
 
 // statusTitles heads each group of models, best first.
 var statusTitles = []struct {
-	status fit.Status
+	status string
 	title  string
 }{
-	{fit.Fits, "fits"},
-	{fit.FitsShorter, "fits shorter"},
-	{fit.NeedsFreeing, "needs freeing"},
-	{fit.TooBig, "too big"},
+	{fit.Fits.String(), "fits"},
+	{fit.FitsShorter.String(), "fits shorter"},
+	{fit.NeedsFreeing.String(), "needs freeing"},
+	{fit.TooBig.String(), "too big"},
+	{notGraded, "n/a, cannot be graded"},
 }
 
 // writeFits writes the models at native precision grouped by status.
@@ -126,8 +127,11 @@ func writeFits(b *strings.Builder, d gpu.Device, fits []fitOut, models []fit.Mod
 			if name == "" {
 				name = f.Model
 			}
-			if f.Status == fit.FitsShorter {
+			switch f.Status {
+			case fit.FitsShorter.String():
 				name += " (to " + fit.FormatContext(f.MaxContext) + ")"
+			case notGraded:
+				name += " (" + f.Reason + ")"
 			}
 			items = append(items, name)
 		}
