@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/headroom-dev/headroom/catalog"
 	"github.com/headroom-dev/headroom/fit"
 	"github.com/headroom-dev/headroom/gpu"
 	"github.com/headroom-dev/headroom/internal/inputfile"
@@ -323,11 +324,21 @@ func (c *fitCmd) budget(a *app) (fit.Budget, *budgetJSON, string, error) {
 	if err != nil {
 		return fit.Budget{}, nil, "", fmt.Errorf("sampling the GPU: %w", err)
 	}
-	if len(snap.Devices) == 0 || !snap.Devices[0].Memory.Free.OK || !snap.Devices[0].Memory.Total.OK {
-		return fit.Budget{}, nil, "not graded: the GPU's memory could not be read (use --gpu NAME or --free SIZE)", nil
+	if len(snap.Devices) == 0 {
+		return fit.Budget{}, nil, "", statusError{3, fmt.Errorf("the driver reports no GPU (use --gpu NAME or --free SIZE)")}
+	}
+	var b fit.Budget
+	if snap.Source == gpu.KindPlanning {
+		// Planned cards are identical: --tp N plans for N of them.
+		b, err = catalog.Budget(snap.Devices[0])
+		b.GPUs = c.TP
+	} else {
+		b, err = catalog.GroupBudget(snap.Devices, c.TP)
+	}
+	if err != nil {
+		return fit.Budget{}, nil, "not graded: " + err.Error() + " (use --gpu NAME or --free SIZE)", nil
 	}
 	d := snap.Devices[0]
-	b := fit.Budget{FreeBytes: d.Memory.Free.Value, UsableBytes: d.Memory.Usable(), TotalBytes: d.Memory.Total.Value, GPUs: len(snap.Devices)}
 	if cards, err := a.cards(); err == nil {
 		if card, err := gpu.FindCard(cards, d.Name); err == nil && card.BandwidthBytesPerS != nil {
 			b.BandwidthBytesPerS = *card.BandwidthBytesPerS
@@ -336,8 +347,10 @@ func (c *fitCmd) budget(a *app) (fit.Budget, *budgetJSON, string, error) {
 	bj := &budgetJSON{Device: d.Name, Source: string(snap.Source), FreeBytes: b.FreeBytes, UsableBytes: b.UsableBytes,
 		TotalBytes: b.TotalBytes, BandwidthBytesPerS: orNil(b.BandwidthBytesPerS), GPUs: b.GPUs}
 	note := ""
-	if len(snap.Devices) > 1 {
-		note = fmt.Sprintf("graded against GPU 0 of %d; with --tp the same free memory is assumed on each", len(snap.Devices))
+	if c.TP > 1 && snap.Source != gpu.KindPlanning {
+		note = fmt.Sprintf("graded against the least free memory of %d of the %d GPUs, each holding its share", c.TP, len(snap.Devices))
+	} else if len(snap.Devices) > 1 {
+		note = fmt.Sprintf("graded against GPU 0 of %d", len(snap.Devices))
 	}
 	return b, bj, note, nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/headroom-dev/headroom/catalog"
 	"github.com/headroom-dev/headroom/fit"
 	"github.com/headroom-dev/headroom/gpu"
 )
@@ -64,8 +65,8 @@ type fitOut struct {
 	RequiredBytes uint64        `json:"required_bytes"`
 	// Status is the grade's name, or "n/a" when the request could not be
 	// graded (Reason says why), as the UI shows it.
-	Status string `json:"status"`
-	MaxContext    int           `json:"max_context"`
+	Status     string `json:"status"`
+	MaxContext int    `json:"max_context"`
 	// Reason says why a request could not be graded (a precision the
 	// runtime cannot load); absent otherwise.
 	Reason string `json:"reason,omitempty"`
@@ -90,7 +91,7 @@ func (a *app) writeSnapshot(src gpu.Source, asJSON bool, device int) error {
 	ctxLen := int(a.cli.Context)
 	fits, why := gradeAll(models, snap.Devices[device], cards, ctxLen)
 	if why != "" {
-		snap.Notes = append(snap.Notes, fmt.Sprintf("no fits for GPU %d: %s", device, why))
+		snap.Notes = append(snap.Notes, "not graded: "+why)
 	}
 	if asJSON {
 		out := snapshotOut{
@@ -116,19 +117,9 @@ func (a *app) writeSnapshot(src gpu.Source, asJSON bool, device int) error {
 // why.
 func gradeAll(models []fit.Model, dev gpu.Device, cards []gpu.Card, ctxLen int) ([]fitOut, string) {
 	fits := []fitOut{}
-	switch {
-	case dev.Lost:
-		return fits, "the GPU is lost"
-	case !dev.Memory.Total.OK || !dev.Memory.Free.OK:
-		return fits, "its memory could not be read"
-	}
-	b := fit.Budget{
-		FreeBytes:  dev.Memory.Free.Value,
-		TotalBytes: dev.Memory.Total.Value,
-		GPUs:       1,
-	}
-	if dev.Memory.Reserved.OK {
-		b.UsableBytes = dev.Memory.Usable()
+	b, err := catalog.Budget(dev)
+	if err != nil {
+		return fits, err.Error()
 	}
 	if c, ok := exactCard(cards, dev.Name); ok && c.BandwidthBytesPerS != nil {
 		b.BandwidthBytesPerS = *c.BandwidthBytesPerS

@@ -200,7 +200,7 @@ func TestSnapshotAgainstTheFakeDriver(t *testing.T) {
 			return s
 		}, args: []string{"snapshot"}, check: func(t *testing.T, out, _ string) {
 			assert.Contains(t, out, "LOST")
-			assert.Contains(t, out, "no fits for GPU 0: the GPU is lost")
+			assert.Contains(t, out, "not graded: GPU 0 is lost")
 		}},
 		"no library": {noLib: true, args: []string{"snapshot"}, wantCode: 3, check: func(t *testing.T, _, errOut string) {
 			assert.Contains(t, errOut, "NVML library not found (tried /nonexistent/libnvidia-ml.so.1 (no such file)")

@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"errors"
+
+	"github.com/headroom-dev/headroom/catalog"
 	"github.com/headroom-dev/headroom/fit"
 	"github.com/headroom-dev/headroom/gpu"
 )
@@ -21,35 +24,25 @@ func (m *Model) deviceOK() (gpu.Device, bool) {
 
 // budget is the memory the fit is graded against: the selected GPU's, or
 // under tensor parallelism the least any GPU has, since every GPU must
-// hold its share. ok is false when the memory cannot be read.
-func (m *Model) budget() (fit.Budget, bool) {
+// hold its share. The error says why there is none: no reading yet, or
+// catalog.Budget's reason (lost, MIG on, memory unreadable).
+func (m *Model) budget() (fit.Budget, error) {
 	d, ok := m.deviceOK()
-	if !ok || d.Lost || !d.Memory.Total.OK || !d.Memory.Free.OK {
-		return fit.Budget{}, false
-	}
-	b := deviceBudget(d)
-	b.GPUs = 1
-	if m.sel.tpFor(len(m.snap.Devices)) > 1 {
-		for _, o := range m.snap.Devices {
-			if o.Lost || !o.Memory.Free.OK {
-				return fit.Budget{}, false
-			}
-			ob := deviceBudget(o)
-			b.FreeBytes, b.UsableBytes, b.TotalBytes = min(b.FreeBytes, ob.FreeBytes), min(b.UsableBytes, ob.UsableBytes), min(b.TotalBytes, ob.TotalBytes)
+	if !ok {
+		if m.sampled {
+			return fit.Budget{}, errors.New(noGPUText)
 		}
-		b.GPUs = len(m.snap.Devices)
+		return fit.Budget{}, errors.New("no memory reading yet")
+	}
+	b, err := catalog.Budget(d)
+	if n := m.sel.tpFor(len(m.snap.Devices)); n > 1 {
+		b, err = catalog.GroupBudget(m.snap.Devices, n)
+	}
+	if err != nil {
+		return fit.Budget{}, err
 	}
 	b.BandwidthBytesPerS = m.bandwidth(d.Name)
-	return b, true
-}
-
-// deviceBudget is one GPU's memory as a fit budget.
-func deviceBudget(d gpu.Device) fit.Budget {
-	b := fit.Budget{FreeBytes: d.Memory.Free.Value, TotalBytes: d.Memory.Total.Value}
-	if d.Memory.Reserved.OK {
-		b.UsableBytes = d.Memory.Usable()
-	}
-	return b
+	return b, nil
 }
 
 // catalogueCard is the card catalogue's entry for a GPU of this name (as
@@ -78,8 +71,8 @@ func (m *Model) bandwidth(name string) uint64 {
 
 // regrade grades the matrix against the budget of the moment.
 func (m *Model) regrade() {
-	b, ok := m.budget()
-	if !ok {
+	b, err := m.budget()
+	if err != nil {
 		m.matrix.grid.graded = false
 		return
 	}
@@ -92,9 +85,12 @@ func (m *Model) regrade() {
 // focus gathers what the detail pane describes.
 func (m *Model) focus() focus {
 	i, ok := m.matrix.selected()
-	b, bok := m.budget()
-	if !ok || !bok {
-		return focus{}
+	if !ok {
+		return focus{why: "no model selected"}
+	}
+	b, err := m.budget()
+	if err != nil {
+		return focus{why: "not graded: " + err.Error()}
 	}
 	md := m.cfg.Models[i]
 	r := request(md, m.matrix.precision(), m.sel, b.GPUs)

@@ -21,6 +21,7 @@ type focus struct {
 	budget     fit.Budget
 	device     gpu.Device
 	watched    bool
+	why        string // when not ok, why there is nothing to describe
 }
 
 // detail is the pane that explains the selected cell: where the memory
@@ -41,7 +42,7 @@ type line struct {
 func (d detail) View(f focus) []string {
 	s := d.styles
 	if !f.ok {
-		return []string{s.Faint.Render("no model selected, or no memory reading yet")}
+		return []string{s.Faint.Render(oneLine(f.why))}
 	}
 	m, r, v := f.model, f.request, f.verdict
 	ctx := contextShort(r.Context)

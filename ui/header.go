@@ -17,7 +17,10 @@ type header struct {
 	devices  []gpu.Device
 	hist     map[string]*history
 	selected int
-	full     bool // three lines per GPU, room permitting
+	// sampled is set by the first sample: from then on no devices means
+	// the driver reports none, not that none has been read yet.
+	sampled bool
+	full    bool // three lines per GPU, room permitting
 	// sparkWidth is the width of the sparklines last drawn; 0 when the
 	// layout drew none.
 	sparkWidth int
@@ -38,7 +41,7 @@ func historyKey(d gpu.Device) string {
 // record takes a sample's devices and extends their sparklines. Histories
 // of devices that went away are dropped, so the map stays bounded.
 func (h *header) record(devs []gpu.Device) {
-	h.devices = devs
+	h.devices, h.sampled = devs, true
 	seen := make(map[string]bool, len(devs))
 	for _, d := range devs {
 		k := historyKey(d)
@@ -48,7 +51,7 @@ func (h *header) record(devs []gpu.Device) {
 			hs = &history{}
 			h.hist[k] = hs
 		}
-		if m := d.Memory; m.Total.OK && m.Total.Value > 0 && !d.Lost {
+		if m := d.Memory; m.Total.OK && m.Free.OK && m.Free.Value <= m.Total.Value && m.Total.Value > 0 && !d.Lost {
 			hs.push(float64(m.Total.Value-m.Free.Value) / float64(m.Total.Value))
 		}
 	}
@@ -82,7 +85,7 @@ func (h header) linesFor(full bool) int {
 func (h *header) View() []string {
 	h.sparkWidth = 0
 	if len(h.devices) == 0 {
-		return []string{h.styles.Faint.Render("waiting for the first sample…")}
+		return []string{h.noDevice()}
 	}
 	full := h.full && h.linesFor(true) <= h.height
 	var lines []string
@@ -225,3 +228,17 @@ func gauge(s *Styles, width int, m gpu.Memory) string {
 		s.GaugeUsed.Render(strings.Repeat(gaugeUsed, used)) +
 		s.GaugeFree.Render(strings.Repeat(gaugeFree, free))
 }
+
+// noDevice is what stands for the GPUs while there are none to draw.
+func (h header) noDevice() string {
+	if h.sampled {
+		return h.styles.Error.Render(noGPUText)
+	}
+	return h.styles.Faint.Render(waitingText)
+}
+
+// The header's text while there is no GPU to draw.
+const (
+	waitingText = "waiting for the first sample…"
+	noGPUText   = "the driver reports no GPU now; headroom keeps asking each sample"
+)

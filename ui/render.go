@@ -179,7 +179,7 @@ func (m *Model) narrow(w, h int) []string {
 		m.header.selected = m.sel.gpu
 		lines = append(lines, m.header.line(m.sel.gpu, d))
 	} else {
-		lines = append(lines, s.Faint.Render("waiting for the first sample…"))
+		lines = append(lines, m.header.noDevice())
 	}
 	lines = append(lines, s.Faint.Render(fmt.Sprintf("loadable now · %s · %s:", m.sel.contextLabel(), m.sel.runtimeName())))
 	ok := m.matrix.fitting()
@@ -201,7 +201,10 @@ func (m *Model) narrow(w, h int) []string {
 // summary is the one line a very small pane gets.
 func (m *Model) summary() string {
 	d, ok := m.deviceOK()
-	if !ok {
+	switch {
+	case !ok && m.sampled:
+		return "headroom: no GPU"
+	case !ok:
 		return "headroom: waiting"
 	}
 	return fmt.Sprintf("GPU%d %s/%sG free · %d fit", d.Index, short(d.Memory.Free), short(d.Memory.Total), len(m.matrix.fitting()))

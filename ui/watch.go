@@ -73,7 +73,7 @@ func (m *Model) watchChanged(before, wasGraded bool) tea.Cmd {
 func (m *Model) copyLaunch() tea.Cmd {
 	f := m.focus()
 	if !f.ok {
-		m.flash = "nothing to copy: no model selected, or no memory reading yet"
+		m.flash = "nothing to copy: " + f.why
 		return nil
 	}
 	lc := fit.Launch(f.model, f.request, f.verdict, f.budget)

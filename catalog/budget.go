@@ -1,0 +1,91 @@
+package catalog
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/headroom-dev/headroom/fit"
+	"github.com/headroom-dev/headroom/gpu"
+)
+
+// UngradableError says why a device's memory cannot be graded against.
+type UngradableError struct {
+	GPU    int
+	Reason string
+}
+
+// Error is "GPU n: reason".
+func (e *UngradableError) Error() string { return fmt.Sprintf("GPU %d %s", e.GPU, e.Reason) }
+
+// Budget is GPU d's memory as a budget for one GPU. A lost GPU, one with
+// MIG on (a model must fit one MIG instance, whose memory is not read, so
+// grading the whole card could promise a fit that fails), and one whose
+// memory could not be read are refused with an *UngradableError.
+func Budget(d gpu.Device) (fit.Budget, error) {
+	bad := func(reason string) (fit.Budget, error) {
+		return fit.Budget{}, &UngradableError{GPU: d.Index, Reason: reason}
+	}
+	m := d.Memory
+	switch {
+	case d.Lost:
+		return bad("is lost (the driver answers GPU_IS_LOST)")
+	case d.MIG:
+		return bad("has MIG on: a model must fit one MIG instance, whose memory headroom does not read; " +
+			"grade against an instance's memory with fit --free SIZE")
+	case !m.Total.OK || !m.Free.OK:
+		return bad("memory could not be read")
+	case m.Free.Value > m.Total.Value:
+		return bad(fmt.Sprintf("reports more memory free (%d bytes) than in all (%d bytes)", m.Free.Value, m.Total.Value))
+	}
+	b := fit.Budget{FreeBytes: m.Free.Value, TotalBytes: m.Total.Value, GPUs: 1}
+	if m.Reserved.OK {
+		b.UsableBytes = m.Usable()
+	}
+	return b, nil
+}
+
+// GroupBudget is the budget for tensor parallelism over n GPUs: the first n
+// of devs that can be graded, each holding its share, so the least free,
+// usable and total memory among them. It fails, naming the GPUs left out
+// and why, when fewer than n can be graded.
+func GroupBudget(devs []gpu.Device, n int) (fit.Budget, error) {
+	var group fit.Budget
+	var why []string
+	count := 0
+	for _, d := range devs {
+		if count == n {
+			break
+		}
+		b, err := Budget(d)
+		if err != nil {
+			why = append(why, err.Error())
+			continue
+		}
+		if count == 0 {
+			group = b
+		} else {
+			group.FreeBytes = min(group.FreeBytes, b.FreeBytes)
+			group.TotalBytes = min(group.TotalBytes, b.TotalBytes)
+			group.UsableBytes = minKnown(group.UsableBytes, b.UsableBytes)
+		}
+		count++
+	}
+	if count < n {
+		msg := fmt.Sprintf("tensor parallelism over %d GPUs needs %d that can be graded; %d of %d can", n, n, count, len(devs))
+		if len(why) > 0 {
+			msg += " (" + strings.Join(why, "; ") + ")"
+		}
+		return fit.Budget{}, fmt.Errorf("%s", msg)
+	}
+	group.GPUs = n
+	return group, nil
+}
+
+// minKnown is the smaller of two figures where 0 means unknown: unknown
+// when either is.
+func minKnown(a, b uint64) uint64 {
+	if a == 0 || b == 0 {
+		return 0
+	}
+	return min(a, b)
+}
