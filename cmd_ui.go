@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log"
 	"os"
 	"os/signal"
@@ -15,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/headroom-dev/headroom/fit"
+	"github.com/headroom-dev/headroom/internal/inputfile"
 	"github.com/headroom-dev/headroom/ui"
 )
 
@@ -89,7 +91,12 @@ func openLog(path string) (*log.Logger, func(), error) {
 	if path == "" {
 		return log.New(io.Discard, "", 0), func() {}, nil
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	// A log is a regular file: appending to a named pipe with no reader
+	// would block the UI, and to a device is no log.
+	if err := inputfile.Check(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, usageError{fmt.Errorf("--log: %w", err)}
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND|syscall.O_NONBLOCK, 0o644)
 	if err != nil {
 		return nil, nil, usageError{fmt.Errorf("--log: %w", err)}
 	}

@@ -94,3 +94,26 @@ func TestOutsideTextIsCleanedInMessages(t *testing.T) {
 	assert.NotContains(t, errOut, "\x1b")
 	assert.Contains(t, errOut, "models.json")
 }
+
+func TestLogMustBeARegularFile(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "log")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o644))
+	done := make(chan error, 1)
+	go func() { _, _, err := openLog(fifo); done <- err }()
+	select {
+	case err := <-done:
+		assert.ErrorContains(t, err, "--log: "+fifo+" is a named pipe")
+	case <-time.After(5 * time.Second):
+		t.Fatal("opening the log blocked on a pipe")
+	}
+	_, _, err := openLog(t.TempDir())
+	assert.ErrorContains(t, err, "is a directory")
+	p := filepath.Join(t.TempDir(), "headroom.log")
+	l, closeLog, err := openLog(p)
+	require.NoError(t, err)
+	l.Printf("hello")
+	closeLog()
+	got, err := os.ReadFile(p)
+	require.NoError(t, err)
+	assert.Contains(t, string(got), "hello")
+}
