@@ -288,6 +288,9 @@ func (c *fitCmd) budget(a *app) (fit.Budget, *budgetJSON, string, error) {
 		if err != nil {
 			return fit.Budget{}, nil, "", usageError{fmt.Errorf("--free: %w", err)}
 		}
+		if free > gpu.MaxCardMemoryBytes {
+			return fit.Budget{}, nil, "", usageError{fmt.Errorf("--free: %s is beyond any GPU's memory (at most %s)", c.Free, fit.FormatGiB(gpu.MaxCardMemoryBytes))}
+		}
 		b := fit.Budget{FreeBytes: free, UsableBytes: free, TotalBytes: free, GPUs: c.TP}
 		bj := &budgetJSON{Device: "", Source: "--free", GPUs: c.TP}
 		note := "--free without --gpu: the empty card is taken to be the free memory"

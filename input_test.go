@@ -23,6 +23,7 @@ func TestFlagsGivenWithoutMeaningAreUsageErrors(t *testing.T) {
 		"negative --price":      {[]string{"cards", "--price=-5"}, "--price"},
 		"--demo with --gpu":     {[]string{"--demo", "--gpu", "4090", "snapshot"}, "--demo and --gpu cannot be combined"},
 		"--demo with bad --gpu": {[]string{"--demo", "--gpu", "no-such-card", "snapshot"}, "--demo and --gpu"},
+		"--free beyond any GPU": {[]string{"fit", "qwen3-32b", "--free", "1000000TB"}, "--free: 1000000TB is beyond any GPU's memory"},
 		"--free beyond --gpu":   {[]string{"--gpu", "4090", "fit", "qwen3-32b", "--free", "80GiB"}, "--free: 80.0 GiB is more than the"},
 	})
 }

@@ -3,6 +3,7 @@ package gpu
 import (
 	"fmt"
 	"io"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -28,6 +29,24 @@ type Card struct {
 	UnifiedMemory      bool              `json:"unified_memory"`
 	Source             map[string]string `json:"source"`
 }
+
+// Bounds on a card's figures: far beyond any real card, so that a typo
+// (or a hostile catalogue) is an error rather than arithmetic on absurd
+// numbers.
+const (
+	// MaxCardMemoryBytes is 16 TiB, thirty times the largest memory one
+	// device offers today (512 GB on Apple's M3 Ultra).
+	MaxCardMemoryBytes = 16 << 40
+	// maxBandwidth is 1 PB/s, over a hundred times a B200's 8 TB/s.
+	maxBandwidth = 1e15
+	// maxPriceUSD is $10 million a card.
+	maxPriceUSD = 10_000_000
+	// maxTDPW is 10 kW, ten times the largest accelerator's.
+	maxTDPW = 10_000
+)
+
+// computeCapability is how NVIDIA writes a compute capability: "8.9".
+var computeCapability = regexp.MustCompile(`^[0-9]{1,2}\.[0-9]{1,2}$`)
 
 // CardClasses lists the valid values of Card.Class.
 var CardClasses = []string{"consumer", "workstation", "datacenter", "unified"}
@@ -79,12 +98,18 @@ func checkCard(e jsonpos.Element, c Card) error {
 		return e.Errorf("name", "every card needs a name")
 	case c.MemoryBytes == 0:
 		return e.Errorf("memory_bytes", "card %q: memory must be more than 0 bytes", c.Name)
-	case c.BandwidthBytesPerS != nil && *c.BandwidthBytesPerS == 0:
-		return e.Errorf("bandwidth_bytes_per_s", "card %q: bandwidth must be more than 0, or null when unknown", c.Name)
-	case c.LaunchPriceUSD != nil && *c.LaunchPriceUSD <= 0:
-		return e.Errorf("launch_price_usd", "card %q: price must be more than 0, or null when unknown", c.Name)
-	case c.TDPW != nil && *c.TDPW <= 0:
-		return e.Errorf("tdp_w", "card %q: TDP must be more than 0, or null when unknown", c.Name)
+	case c.MemoryBytes > MaxCardMemoryBytes:
+		return e.Errorf("memory_bytes", "card %q: %d bytes is beyond any real card (at most %d)", c.Name, c.MemoryBytes, uint64(MaxCardMemoryBytes))
+	case c.BandwidthBytesPerS != nil && (*c.BandwidthBytesPerS == 0 || *c.BandwidthBytesPerS > maxBandwidth):
+		return e.Errorf("bandwidth_bytes_per_s", "card %q: bandwidth must be more than 0 and at most %d bytes/s, or null when unknown", c.Name, uint64(maxBandwidth))
+	case c.LaunchPriceUSD != nil && (*c.LaunchPriceUSD <= 0 || *c.LaunchPriceUSD > maxPriceUSD):
+		return e.Errorf("launch_price_usd", "card %q: price must be more than 0 and at most %d, or null when unknown", c.Name, maxPriceUSD)
+	case c.TDPW != nil && (*c.TDPW <= 0 || *c.TDPW > maxTDPW):
+		return e.Errorf("tdp_w", "card %q: TDP must be more than 0 and at most %d W, or null when unknown", c.Name, maxTDPW)
+	case c.LaunchYear != 0 && (c.LaunchYear < 1990 || c.LaunchYear > 2100):
+		return e.Errorf("launch_year", "card %q: %d is not a launch year", c.Name, c.LaunchYear)
+	case c.ComputeCapability != nil && !computeCapability.MatchString(*c.ComputeCapability):
+		return e.Errorf("compute_capability", "card %q: %q is not a compute capability such as \"12.0\"", c.Name, *c.ComputeCapability)
 	}
 	for _, k := range CardClasses {
 		if c.Class == k {

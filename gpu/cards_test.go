@@ -108,3 +108,21 @@ func TestLoadCardsRefusesTextATerminalWouldObey(t *testing.T) {
 		})
 	}
 }
+
+func TestLoadCardsRefusesFiguresNoCardHas(t *testing.T) {
+	for field, entry := range map[string]string{
+		"memory_bytes":          `"memory_bytes": 1152921504606846976`, // 2^60
+		"bandwidth_bytes_per_s": `"memory_bytes": 1, "bandwidth_bytes_per_s": 18446744073709551615`,
+		"launch_price_usd":      `"memory_bytes": 1, "launch_price_usd": 2000000000`,
+		"tdp_w":                 `"memory_bytes": 1, "tdp_w": 1000000`,
+		"launch_year":           `"memory_bytes": 1, "launch_year": 20025`,
+		"compute_capability":    `"memory_bytes": 1, "compute_capability": "twelve"`,
+	} {
+		t.Run(field, func(t *testing.T) {
+			doc := `[{"name": "X", "aliases": [], "class": "consumer", ` + entry + `}]`
+			_, err := LoadCards(strings.NewReader(doc), "gpus.json")
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), `field "`+field+`"`)
+		})
+	}
+}
