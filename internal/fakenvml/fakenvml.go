@@ -145,7 +145,8 @@ func BuildIn(dir string, omit ...string) (string, error) {
 	}
 	lib := filepath.Join(dir, LibraryName)
 	cmd := exec.Command(compiler(), "-shared", "-fPIC", "-O1", "-w", "-I", inc, "-I", dir,
-		"-Wl,-soname,"+LibraryName, "-Wl,--version-script="+filepath.Join(dir, "exports.map"), "-o", lib,
+		// -Xlinker, not -Wl: a test's temporary directory may hold a comma.
+		"-Wl,-soname,"+LibraryName, "-Xlinker", "--version-script="+filepath.Join(dir, "exports.map"), "-o", lib,
 		filepath.Join(dir, "fakenvml.c"), filepath.Join(dir, "state.c"), filepath.Join(dir, "stubs.c"))
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("compiling the fake NVML library: %w\n%s", err, out)
