@@ -34,6 +34,9 @@ const wslNVMLLibrary = "/usr/lib/wsl/lib/libnvidia-ml.so.1"
 type nvmlSource struct {
 	mu  sync.Mutex
 	lib nvml.Interface
+	// missing holds the fields whose functions the library does not
+	// export (see fieldSymbols): they are never called.
+	missing fieldSet
 	// driver and cuda are the versions, read once when the session opens.
 	driver, cuda string
 	devs         []deviceState
@@ -81,23 +84,42 @@ func OpenNVML(path string) (Source, error) {
 		}
 		return nil, fmt.Errorf("NVML loaded from %s, but the driver sees no GPU", path)
 	}
-	return newNVMLSource(lib, hostProcLookup()), nil
+	return newNVMLSource(lib, lib.Extensions().LookupSymbol, hostProcLookup()), nil
 }
 
-// newNVMLSource wraps an initialised NVML session. lookup reads a process
-// from /proc.
-func newNVMLSource(lib nvml.Interface, lookup func(uint32) (procInfo, bool)) *nvmlSource {
-	s := &nvmlSource{lib: lib, procNames: true}
+// newNVMLSource wraps an initialised NVML session. symbols looks up a
+// symbol in the loaded library (nil when it is exported), so that no
+// function the library lacks is ever called; lookup reads a process from
+// /proc.
+func newNVMLSource(lib nvml.Interface, symbols func(string) error, lookup func(uint32) (procInfo, bool)) *nvmlSource {
+	s := &nvmlSource{lib: lib, missing: missingFields(symbols)}
+	s.procNames = !s.missing.has(fieldProcessName)
 	s.meminfo = func() (systemMemory, error) { return readMeminfo("/proc/meminfo") }
 	s.procs = newProcCache(lookup, s.processName)
-	if v, ret := lib.SystemGetDriverVersion(); ret == nvml.SUCCESS {
-		s.driver = Clean(v)
+	if !s.missing.has(fieldDriverVersion) {
+		if v, ret := lib.SystemGetDriverVersion(); ret == nvml.SUCCESS {
+			s.driver = Clean(v)
+		}
 	}
-	if v, ret := lib.SystemGetCudaDriverVersion_v2(); ret == nvml.SUCCESS && v > 0 {
-		// NVML encodes CUDA 13.0 as 13000 (nvml.h, NVML_CUDA_DRIVER_VERSION_MAJOR).
-		s.cuda = fmt.Sprintf("%d.%d", v/1000, v%1000/10)
-	}
+	s.cuda = s.cudaVersion()
 	return s
+}
+
+// cudaVersion reads the CUDA driver version through the newest call the
+// library has; "" when it has none or cannot tell.
+func (s *nvmlSource) cudaVersion() string {
+	v, ret := 0, nvml.ERROR_FUNCTION_NOT_FOUND
+	switch {
+	case !s.missing.has(fieldCUDAVersionV2):
+		v, ret = s.lib.SystemGetCudaDriverVersion_v2()
+	case !s.missing.has(fieldCUDAVersionV1):
+		v, ret = s.lib.SystemGetCudaDriverVersion()
+	}
+	if ret != nvml.SUCCESS || v <= 0 {
+		return ""
+	}
+	// NVML encodes CUDA 13.0 as 13000 (nvml.h, NVML_CUDA_DRIVER_VERSION_MAJOR).
+	return fmt.Sprintf("%d.%d", v/1000, v%1000/10)
 }
 
 // processName asks the driver for a process's name, for PIDs that /proc

@@ -8,12 +8,17 @@ import (
 	"github.com/NVIDIA/go-nvml/pkg/nvml"
 )
 
-// field is one thing read from a device, for remembering which ones it
-// cannot give.
+// field is one thing read from the library or a device, for remembering
+// which ones it cannot give.
 type field uint8
 
+// The fields: the library's first, then each device's.
 const (
-	fieldName field = iota
+	fieldDriverVersion field = iota
+	fieldCUDAVersionV2
+	fieldCUDAVersionV1
+	fieldProcessName
+	fieldName
 	fieldUUID
 	fieldCapability
 	fieldArchitecture
@@ -46,7 +51,8 @@ type deviceState struct {
 	static Device
 	known  fieldSet
 	// unsupported marks fields the device answered NOT_SUPPORTED or
-	// FUNCTION_NOT_FOUND: never asked again.
+	// FUNCTION_NOT_FOUND, or whose functions the library lacks: never
+	// asked again.
 	unsupported fieldSet
 	// lost is set when the device answered GPU_IS_LOST during the current
 	// sample; it is asked again on the next.
@@ -116,7 +122,7 @@ func (s *nvmlSource) readDevice(i int, d *Device) {
 		return
 	}
 	if h != st.handle {
-		*st = deviceState{handle: h}
+		*st = deviceState{handle: h, unsupported: s.missing}
 	}
 	s.readStatic(st, h)
 	d.Name, d.UUID = st.static.Name, st.static.UUID

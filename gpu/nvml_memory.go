@@ -41,9 +41,7 @@ func (s *nvmlSource) readMemory(i int, st *deviceState, h nvml.Device, d *Device
 		if st.answer(fieldMemoryV1, ret) {
 			d.MemorySource = "v1"
 			d.Memory = Memory{Total: Read(m.Total), Used: Read(m.Used), Free: Read(m.Free)}
-			st.memNote.set("v1", v2, func() string {
-				return fmt.Sprintf("GPU %d: memory from NVML's v1 call (v2 answered %q), so used includes the driver's reserved memory", i, errText(v2))
-			})
+			s.v1Note(i, st, v2)
 			return
 		}
 		v1 = ret
@@ -51,7 +49,15 @@ func (s *nvmlSource) readMemory(i int, st *deviceState, h nvml.Device, d *Device
 	if st.lost {
 		return
 	}
-	if st.unsupported.has(fieldMemoryV2) && st.unsupported.has(fieldMemoryV1) {
+	if s.missing.has(fieldMemoryV1) {
+		st.memNote.set("no call", 0, func() string {
+			return fmt.Sprintf("GPU %d: memory cannot be read: this NVML library has no memory call (nvmlDeviceGetMemoryInfo)", i)
+		})
+		return
+	}
+	// Unified memory only when the driver answered NOT_SUPPORTED to both
+	// calls: a driver without the v2 call predates the unified-memory GPUs.
+	if st.unsupported.has(fieldMemoryV2) && st.unsupported.has(fieldMemoryV1) && !s.missing.has(fieldMemoryV2) {
 		d.UnifiedMemory = true
 		d.MemorySource = "meminfo"
 		st.memNote.set("unified", 0, func() string {
@@ -61,6 +67,20 @@ func (s *nvmlSource) readMemory(i int, st *deviceState, h nvml.Device, d *Device
 	}
 	st.memNote.set("unreadable", v1, func() string {
 		return fmt.Sprintf("GPU %d: memory cannot be read now (%s); it is asked again each sample", i, errText(v1))
+	})
+}
+
+// v1Note explains memory read through the v1 call: why v2 was not used,
+// and that v1's used includes the driver's reservation.
+func (s *nvmlSource) v1Note(i int, st *deviceState, v2 nvml.Return) {
+	if s.missing.has(fieldMemoryV2) {
+		st.memNote.set("v1, no v2", 0, func() string {
+			return fmt.Sprintf("GPU %d: memory from NVML's v1 call, as this driver predates the v2 call (R510), so used includes the driver's reserved memory", i)
+		})
+		return
+	}
+	st.memNote.set("v1", v2, func() string {
+		return fmt.Sprintf("GPU %d: memory from NVML's v1 call (v2 answered %q), so used includes the driver's reserved memory", i, errText(v2))
 	})
 }
 
