@@ -4,10 +4,7 @@ package gpu
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
-	"strings"
 	"sync"
 	"time"
 
@@ -17,13 +14,6 @@ import (
 // NVMLAvailable reports whether this build can read a live card. It is
 // false in builds without cgo, which only plan.
 const NVMLAvailable = true
-
-// DefaultNVMLLibrary is the library loaded when no path is given.
-const DefaultNVMLLibrary = "libnvidia-ml.so.1"
-
-// wslNVMLLibrary is where WSL 2 keeps the driver's NVML library; it is not
-// always on the loader's path there.
-const wslNVMLLibrary = "/usr/lib/wsl/lib/libnvidia-ml.so.1"
 
 // nvmlSource reads live cards through one NVML session kept open for the
 // life of the program (re-initialising costs about 1.5 s on some drivers).
@@ -51,40 +41,6 @@ type nvmlSource struct {
 	tick uint64
 	// scratch is reused by every sample to merge process lists.
 	scratch []Process
-}
-
-// OpenNVML loads the NVML library at path (DefaultNVMLLibrary when empty,
-// then WSL's copy) and opens a session. It fails when no GPU can be read,
-// with an error that says what was tried and what to do.
-func OpenNVML(path string) (Source, error) {
-	paths := []string{path}
-	if path == "" {
-		paths = []string{DefaultNVMLLibrary}
-		if _, err := os.Stat(wslNVMLLibrary); err == nil {
-			paths = append(paths, wslNVMLLibrary)
-		}
-	}
-	var lib nvml.Interface
-	ret := nvml.ERROR_LIBRARY_NOT_FOUND
-	for _, p := range paths {
-		lib = nvml.New(nvml.WithLibraryPath(p))
-		if ret = lib.Init(); ret != nvml.ERROR_LIBRARY_NOT_FOUND {
-			path = p
-			break
-		}
-	}
-	if ret != nvml.SUCCESS {
-		return nil, initError(paths, ret)
-	}
-	n, ret := lib.DeviceGetCount()
-	if ret != nvml.SUCCESS || n == 0 {
-		lib.Shutdown()
-		if ret != nvml.SUCCESS {
-			return nil, fmt.Errorf("NVML loaded from %s cannot count the GPUs: %s", path, errText(ret))
-		}
-		return nil, fmt.Errorf("NVML loaded from %s, but the driver sees no GPU", path)
-	}
-	return newNVMLSource(lib, lib.Extensions().LookupSymbol, hostProcLookup()), nil
 }
 
 // newNVMLSource wraps an initialised NVML session. symbols looks up a
@@ -133,28 +89,6 @@ func (s *nvmlSource) processName(pid uint32) (string, bool) {
 		s.procNames = false
 	}
 	return name, ret == nvml.SUCCESS
-}
-
-func initError(paths []string, ret nvml.Return) error {
-	tried := strings.Join(paths, ", ")
-	switch ret {
-	case nvml.ERROR_LIBRARY_NOT_FOUND:
-		for i, p := range paths {
-			if strings.Contains(p, "/") {
-				if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
-					paths[i] = p + " (no such file)"
-				}
-			}
-		}
-		return fmt.Errorf("NVML library not found (tried %s; WSL keeps it in /usr/lib/wsl/lib, containers need the NVIDIA runtime, e.g. docker run --gpus all; point --nvml-lib or HEADROOM_NVML_LIB at libnvidia-ml.so.1)", strings.Join(paths, ", "))
-	case nvml.ERROR_DRIVER_NOT_LOADED:
-		return fmt.Errorf("the NVIDIA driver is not loaded (%s was found, but no kernel driver answers; is nvidia.ko loaded?)", tried)
-	case nvml.ERROR_NO_PERMISSION:
-		return fmt.Errorf("no permission to open the GPU through %s (check the permissions of /dev/nvidia*)", tried)
-	case nvml.ERROR_LIB_RM_VERSION_MISMATCH:
-		return fmt.Errorf("the NVML library (%s) and the kernel driver are different versions: reboot, or reload the driver, after an upgrade", tried)
-	}
-	return fmt.Errorf("NVML init through %s failed: %s", tried, errText(ret))
 }
 
 // errText is an NVML return code as words. The text comes from the loaded
