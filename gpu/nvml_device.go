@@ -172,8 +172,12 @@ func (s *nvmlSource) readStatic(st *deviceState, h nvml.Device) {
 		}
 	}
 	if !st.known.has(fieldCapability) && st.asks(fieldCapability) {
+		// A driver that cannot tell answers -1.-1 (NVML_VALUE_NOT_AVAILABLE,
+		// nvml.h): known, and left empty.
 		if major, minor, ret := h.GetCudaComputeCapability(); st.answer(fieldCapability, ret) {
-			st.static.ComputeCapability = fmt.Sprintf("%d.%d", major, minor)
+			if major >= 0 && minor >= 0 {
+				st.static.ComputeCapability = fmt.Sprintf("%d.%d", major, minor)
+			}
 			st.known.add(fieldCapability)
 		}
 	}
@@ -213,26 +217,33 @@ func architectureName(a nvml.DeviceArchitecture) string {
 	return ""
 }
 
+// notAvailable32 is NVML_VALUE_NOT_AVAILABLE (nvml.h: -1) in an unsigned
+// int: what a driver without the sensor may give as a reading. Such a
+// reading is absent, never shown as 4294967295.
+const notAvailable32 = ^uint32(0)
+
 // readTelemetry reads utilisation, temperature, power and MIG mode.
 func (s *nvmlSource) readTelemetry(st *deviceState, h nvml.Device, d *Device) {
 	if st.asks(fieldUtilization) {
-		if u, ret := h.GetUtilizationRates(); st.answer(fieldUtilization, ret) {
+		// A percentage of time (nvml.h, nvmlUtilization_t): anything
+		// above 100, notAvailable32 included, is no reading.
+		if u, ret := h.GetUtilizationRates(); st.answer(fieldUtilization, ret) && u.Gpu <= 100 {
 			d.UtilizationPercent = Read(int(u.Gpu))
 		}
 	}
 	if st.asks(fieldTemperature) {
-		if t, ret := h.GetTemperature(nvml.TEMPERATURE_GPU); st.answer(fieldTemperature, ret) {
+		if t, ret := h.GetTemperature(nvml.TEMPERATURE_GPU); st.answer(fieldTemperature, ret) && t != notAvailable32 {
 			d.TemperatureC = Read(int(t))
 		}
 	}
 	// NVML gives power in milliwatts (nvml.h, nvmlDeviceGetPowerUsage).
 	if st.asks(fieldPower) {
-		if mw, ret := h.GetPowerUsage(); st.answer(fieldPower, ret) {
+		if mw, ret := h.GetPowerUsage(); st.answer(fieldPower, ret) && mw != notAvailable32 {
 			d.PowerW = Read(float64(mw) / 1000)
 		}
 	}
 	if st.asks(fieldPowerLimit) {
-		if mw, ret := h.GetEnforcedPowerLimit(); st.answer(fieldPowerLimit, ret) {
+		if mw, ret := h.GetEnforcedPowerLimit(); st.answer(fieldPowerLimit, ret) && mw != notAvailable32 {
 			d.PowerLimitW = Read(float64(mw) / 1000)
 		}
 	}
