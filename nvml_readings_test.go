@@ -57,4 +57,35 @@ func TestSnapshotOfReadingsNoCardGives(t *testing.T) {
 		out, _ = run(t, card, "snapshot")
 		assert.Contains(t, out, "load       5%  n/a  n/a / n/a\n")
 	})
+
+	for name, tc := range map[string]struct {
+		total, reserved uint64
+		note            string
+	}{
+		"total 2^64-1": {total: 1<<64 - 1,
+			note: "GPU 0: NVML reports a total of 18446744073709551615 bytes, which no card has, so its memory is shown as unreadable and nothing is graded against it"},
+		"reserved over total": {total: 80 << 30, reserved: 1<<64 - 1,
+			note: "GPU 0: NVML reports 18446744073709551615 bytes reserved, more than the total of 85899345920, which no card has, so its memory is shown as unreadable and nothing is graded against it"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			card := fakenvml.RTXPro6000()
+			card.Total, card.Reserved, card.Used = tc.total, tc.reserved, 0
+
+			out, _ := run(t, card, "snapshot", "--json")
+			s := decodeSnapshot(t, out)
+			m := s.Devices[0].Memory
+			assert.Nil(t, m.Total)
+			assert.Nil(t, m.Reserved)
+			assert.Nil(t, m.Used)
+			assert.Nil(t, m.Free)
+			assert.Empty(t, s.Fits, "nothing is graded")
+			assert.Equal(t, []string{tc.note, "no fits for GPU 0: its memory could not be read"}, s.Notes)
+
+			out, _ = run(t, card, "snapshot")
+			assert.Contains(t, out, tc.note+"\n")
+			assert.Contains(t, out, "memory     used n/a  reserved n/a  free n/a  of n/a\n")
+			assert.NotContains(t, out, "Models at native precision")
+		})
+	}
 }
