@@ -91,6 +91,15 @@ func (s *nvmlSource) processName(pid uint32) (string, bool) {
 	return name, ret == nvml.SUCCESS
 }
 
+// maxDevices is more GPUs than any machine holds. A larger count is the
+// driver's garbage, and is refused rather than allocated for.
+const maxDevices = 1024
+
+// tooManyDevices says that the driver counts n GPUs, which cannot be.
+func tooManyDevices(n int) error {
+	return fmt.Errorf("counting GPUs: the driver reports %d, more than any machine holds", n)
+}
+
 // errText is an NVML return code as words. The text comes from the loaded
 // library, so it is cleaned like anything else from outside.
 func errText(ret nvml.Return) string {
@@ -115,6 +124,9 @@ func (s *nvmlSource) Sample(ctx context.Context) (Snapshot, error) {
 	n, ret := s.lib.DeviceGetCount()
 	if ret != nvml.SUCCESS {
 		return Snapshot{}, fmt.Errorf("counting GPUs: %s", errText(ret))
+	}
+	if n > maxDevices {
+		return Snapshot{}, tooManyDevices(n)
 	}
 	snap := Snapshot{Time: time.Now(), Source: KindNVML, DriverVersion: s.driver, CUDAVersion: s.cuda}
 	if n != len(s.devs) {

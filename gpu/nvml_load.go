@@ -66,6 +66,10 @@ func OpenNVML(path string) (Source, error) {
 		}
 		return nil, fmt.Errorf("NVML loaded from %s, but the driver sees no GPU", path)
 	}
+	if n > maxDevices {
+		lib.Shutdown()
+		return nil, fmt.Errorf("NVML loaded from %s: %w", path, tooManyDevices(n))
+	}
 	return newNVMLSource(lib, lib.Extensions().LookupSymbol, hostProcLookup()), nil
 }
 

@@ -3,6 +3,7 @@
 package gpu
 
 import (
+	"context"
 	"encoding/json"
 	"math"
 	"testing"
@@ -109,4 +110,14 @@ func TestUnifiedMemoryUsedNeverWraps(t *testing.T) {
 	d := sample(t, src).Devices[0]
 	assert.True(t, d.UnifiedMemory)
 	assert.False(t, d.Memory.Used.OK, "1.5 PiB held is no reading")
+}
+
+func TestADeviceCountNoMachineHasFailsTheSample(t *testing.T) {
+	sys := newMockSystem(newMockCard("A", 0))
+	src := sys.source(newProcLookup())
+	sys.lib.DeviceGetCountFunc = func() (int, nvml.Return) { return 1 << 31, nvml.SUCCESS }
+	_, err := src.Sample(context.Background())
+	require.Error(t, err)
+	assert.Equal(t, "counting GPUs: the driver reports 2147483648, more than any machine holds", err.Error())
+	assert.Empty(t, sys.lib.DeviceGetHandleByIndexCalls())
 }
