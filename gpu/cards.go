@@ -73,6 +73,8 @@ func checkCard(e jsonpos.Element, c Card) error {
 		return e.Errorf("name", "every card needs a name")
 	case c.MemoryBytes == 0:
 		return e.Errorf("memory_bytes", "card %q: memory must be more than 0 bytes", c.Name)
+	case c.MemoryBytes > maxPlausibleMemory:
+		return e.Errorf("memory_bytes", "card %q: %d bytes is more memory than any card has (at most 1 PiB)", c.Name, c.MemoryBytes)
 	case c.BandwidthBytesPerS != nil && *c.BandwidthBytesPerS == 0:
 		return e.Errorf("bandwidth_bytes_per_s", "card %q: bandwidth must be more than 0, or null when unknown", c.Name)
 	case c.LaunchPriceUSD != nil && *c.LaunchPriceUSD <= 0:
