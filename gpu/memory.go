@@ -9,7 +9,9 @@ import (
 // memory a unified-memory GPU shares, has: 1 PiB. The largest cards hold
 // under 300 GB and the largest single machines some tens of TiB, so a
 // figure above it is the driver's garbage, such as 2^64-1, and is never
-// put into arithmetic.
+// put into arithmetic. The bound also keeps the fit package's sums safe:
+// its vLLM grading multiplies bytes by 100 (fit/grade.go, room), which
+// wraps above 2^64/100 bytes, about 184 PB.
 const maxPlausibleMemory = 1 << 50
 
 // maxMemoryExcess is how far the parts of a memory reading (reserved, used
