@@ -32,6 +32,16 @@ var errLibraryNotFound = errors.New("NVML library not found")
 // go-nvml calls nvmlInit as soon as it has loaded a library, and a library
 // without it kills the process.
 func OpenNVML(path string) (Source, error) {
+	src, err := openNVML(path)
+	if err != nil {
+		// The message quotes the path as given, which may hold anything.
+		return nil, errors.New(Clean(err.Error()))
+	}
+	return src, nil
+}
+
+// openNVML is OpenNVML, its message not yet cleaned.
+func openNVML(path string) (Source, error) {
 	paths := []string{path}
 	if path == "" {
 		paths = []string{DefaultNVMLLibrary}
@@ -144,11 +154,11 @@ func pathErrText(err error) string {
 // not load, without the path it starts with, cleaned: the message may
 // quote bytes from the file.
 func loaderReason(path string, err error) string {
-	reason := Clean(err.Error())
+	reason := err.Error()
 	if r, ok := strings.CutPrefix(reason, path+": "); ok {
 		reason = r
 	}
-	if reason == "" {
+	if reason = Clean(reason); reason == "" {
 		return "the loader gives no reason"
 	}
 	return reason

@@ -98,6 +98,19 @@ func fakeWithout(t *testing.T, symbols ...string) string {
 	return fakenvml.BuildWithout(t, symbols...)
 }
 
+func TestOpenNVMLMessagesHoldNoControlCharacters(t *testing.T) {
+	dir := t.TempDir()
+	odd := filepath.Join(dir, "lib\x1b]0;owned\x07nvml\nso")
+	require.NoError(t, os.Mkdir(odd, 0o755))
+	for _, p := range []string{odd, filepath.Join(odd, "nothing.so"), "libno\x1b[2Jsuch.so"} {
+		err := openWithin(t, p)
+		require.Error(t, err)
+		for _, r := range err.Error() {
+			assert.False(t, r < 0x20 || r == 0x7f, "%q holds a control character", err.Error())
+		}
+	}
+}
+
 func TestProbeNamesTheRequiredFunctionALibraryLacks(t *testing.T) {
 	for _, sym := range []string{"nvmlShutdown", "nvmlErrorString", "nvmlDeviceGetCount_v2 or nvmlDeviceGetCount", "nvmlDeviceGetHandleByIndex_v2 or nvmlDeviceGetHandleByIndex"} {
 		t.Run(sym, func(t *testing.T) {
