@@ -50,8 +50,10 @@ func openNVML(path string) (Source, error) {
 		}
 	}
 	path = ""
+	var release func()
 	for _, p := range paths {
-		err := probeLibrary(p)
+		var err error
+		release, err = probeLibrary(p)
 		if errors.Is(err, errLibraryNotFound) {
 			continue
 		}
@@ -65,7 +67,11 @@ func openNVML(path string) (Source, error) {
 		return nil, initError(paths, nvml.ERROR_LIBRARY_NOT_FOUND)
 	}
 	lib := nvml.New(nvml.WithLibraryPath(path))
-	if ret := lib.Init(); ret != nvml.SUCCESS {
+	ret := lib.Init()
+	// The probe held the library open until go-nvml had it, so it is
+	// loaded once, not unloaded and loaded again.
+	release()
+	if ret != nvml.SUCCESS {
 		return nil, initError([]string{path}, ret)
 	}
 	n, ret := lib.DeviceGetCount()
@@ -88,10 +94,10 @@ func openNVML(path string) (Source, error) {
 // than a library for the loader to find), which the loader can load, and
 // which exports every required function. The library is opened with
 // go-nvml's own loader, RTLD_LOCAL so that nothing of it can stand in for
-// another library's symbols, and closed again. It returns
+// another library's symbols; release closes it. It returns
 // errLibraryNotFound when there is no such file, and otherwise an error
 // that says, in one line, what the path is and why it cannot be NVML.
-func probeLibrary(path string) error {
+func probeLibrary(path string) (release func(), err error) {
 	if strings.Contains(path, "/") {
 		// Stat first, following links: a named pipe would block the
 		// loader's open for ever, and a directory or a device is no
@@ -99,11 +105,11 @@ func probeLibrary(path string) error {
 		fi, err := os.Stat(path)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			return errLibraryNotFound
+			return nil, errLibraryNotFound
 		case err != nil:
-			return fmt.Errorf("cannot load NVML from %s: %s", path, pathErrText(err))
+			return nil, fmt.Errorf("cannot load NVML from %s: %s", path, pathErrText(err))
 		case !fi.Mode().IsRegular():
-			return fmt.Errorf("cannot load NVML from %s: it %s", path, notALibrary(fi.Mode()))
+			return nil, fmt.Errorf("cannot load NVML from %s: it %s", path, notALibrary(fi.Mode()))
 		}
 	}
 	lib := dl.New(path, dl.RTLD_LAZY|dl.RTLD_LOCAL)
@@ -112,15 +118,15 @@ func probeLibrary(path string) error {
 		// The loader's words are C-locale English: Go never calls
 		// setlocale.
 		if !strings.Contains(path, "/") && reason == "cannot open shared object file: No such file or directory" {
-			return errLibraryNotFound
+			return nil, errLibraryNotFound
 		}
-		return fmt.Errorf("cannot load NVML from %s: %s", path, reason)
+		return nil, fmt.Errorf("cannot load NVML from %s: %s", path, reason)
 	}
-	defer lib.Close()
 	if missing := missingRequired(lib.Lookup); missing != "" {
-		return notNVMLError(path, missing)
+		lib.Close()
+		return nil, notNVMLError(path, missing)
 	}
-	return nil
+	return func() { lib.Close() }, nil
 }
 
 // notALibrary says what a file that is not a regular file is.
