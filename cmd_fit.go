@@ -288,8 +288,8 @@ func (c *fitCmd) budget(a *app) (fit.Budget, *budgetJSON, string, error) {
 		if err != nil {
 			return fit.Budget{}, nil, "", usageError{fmt.Errorf("--free: %w", err)}
 		}
-		if free > gpu.MaxCardMemoryBytes {
-			return fit.Budget{}, nil, "", usageError{fmt.Errorf("--free: %s is beyond any GPU's memory (at most %s)", c.Free, fit.FormatGiB(gpu.MaxCardMemoryBytes))}
+		if free > gpu.MaxMemoryBytes {
+			return fit.Budget{}, nil, "", usageError{fmt.Errorf("--free: %s is beyond any GPU's memory (at most %s)", c.Free, fit.FormatGiB(gpu.MaxMemoryBytes))}
 		}
 		b := fit.Budget{FreeBytes: free, UsableBytes: free, TotalBytes: free, GPUs: c.TP}
 		bj := &budgetJSON{Device: "", Source: "--free", GPUs: c.TP}

@@ -33,7 +33,7 @@ func Budget(d gpu.Device) (fit.Budget, error) {
 		return bad("has MIG on: a model must fit one MIG instance, whose memory headroom does not read; " +
 			"grade against an instance's memory with fit --free SIZE")
 	case !m.Total.OK || !m.Free.OK:
-		return bad("memory could not be read")
+		return bad("has no memory reading")
 	case m.Free.Value > m.Total.Value:
 		return bad(fmt.Sprintf("reports more memory free (%d bytes) than in all (%d bytes)", m.Free.Value, m.Total.Value))
 	}

@@ -47,7 +47,7 @@ func TestBudgetRefusesWhatCannotBeGraded(t *testing.T) {
 	}{
 		"lost":                  {lost, "GPU 1 is lost"},
 		"MIG":                   {mig, "GPU 0 has MIG on"},
-		"memory unread":         {unread, "GPU 2 memory could not be read"},
+		"memory unread":         {unread, "GPU 2 has no memory reading"},
 		"more free than in all": {odd, "more memory free"},
 	} {
 		t.Run(name, func(t *testing.T) {

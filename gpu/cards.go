@@ -32,11 +32,8 @@ type Card struct {
 
 // Bounds on a card's figures: far beyond any real card, so that a typo
 // (or a hostile catalogue) is an error rather than arithmetic on absurd
-// numbers.
+// numbers. Memory is bounded by MaxMemoryBytes.
 const (
-	// MaxCardMemoryBytes is 16 TiB, thirty times the largest memory one
-	// device offers today (512 GB on Apple's M3 Ultra).
-	MaxCardMemoryBytes = 16 << 40
 	// maxBandwidth is 1 PB/s, over a hundred times a B200's 8 TB/s.
 	maxBandwidth = 1e15
 	// maxPriceUSD is $10 million a card.
@@ -98,8 +95,8 @@ func checkCard(e jsonpos.Element, c Card) error {
 		return e.Errorf("name", "every card needs a name")
 	case c.MemoryBytes == 0:
 		return e.Errorf("memory_bytes", "card %q: memory must be more than 0 bytes", c.Name)
-	case c.MemoryBytes > MaxCardMemoryBytes:
-		return e.Errorf("memory_bytes", "card %q: %d bytes is beyond any real card (at most %d)", c.Name, c.MemoryBytes, uint64(MaxCardMemoryBytes))
+	case c.MemoryBytes > MaxMemoryBytes:
+		return e.Errorf("memory_bytes", "card %q: %d bytes is beyond any real card (at most %d)", c.Name, c.MemoryBytes, uint64(MaxMemoryBytes))
 	case c.BandwidthBytesPerS != nil && (*c.BandwidthBytesPerS == 0 || *c.BandwidthBytesPerS > maxBandwidth):
 		return e.Errorf("bandwidth_bytes_per_s", "card %q: bandwidth must be more than 0 and at most %d bytes/s, or null when unknown", c.Name, uint64(maxBandwidth))
 	case c.LaunchPriceUSD != nil && (*c.LaunchPriceUSD <= 0 || *c.LaunchPriceUSD > maxPriceUSD):

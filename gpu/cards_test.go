@@ -54,6 +54,7 @@ func TestLoadCardsRejectsBadEntriesWithLineAndField(t *testing.T) {
 	}{
 		"no name":        {strings.Replace(good, `"name": "X"`, `"name": ""`, 1), "name"},
 		"zero memory":    {strings.Replace(good, `"memory_bytes": 1`, `"memory_bytes": 0`, 1), "memory_bytes"},
+		"memory 2^64-1":  {strings.Replace(good, `"memory_bytes": 1`, `"memory_bytes": 18446744073709551615`, 1), "memory_bytes"},
 		"negative price": {strings.Replace(good, `"launch_price_usd": null`, `"launch_price_usd": -5`, 1), "launch_price_usd"},
 		"bad class":      {strings.Replace(good, `"consumer"`, `"gaming"`, 1), "class"},
 		"wrong type":     {strings.Replace(good, `"memory_bytes": 1`, `"memory_bytes": "lots"`, 1), "memory_bytes"},

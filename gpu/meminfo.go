@@ -16,6 +16,10 @@ type systemMemory struct {
 	Total, Available uint64
 }
 
+// maxMeminfo bounds what is read of /proc/meminfo: it is under 2 KiB, and
+// MemTotal and MemAvailable are its first lines (proc(5)).
+const maxMeminfo = 64 << 10
+
 // readMeminfo reads /proc/meminfo.
 func readMeminfo(path string) (systemMemory, error) {
 	f, err := os.Open(path)
@@ -23,7 +27,7 @@ func readMeminfo(path string) (systemMemory, error) {
 		return systemMemory{}, fmt.Errorf("reading system memory: %w", err)
 	}
 	defer f.Close()
-	m, err := parseMeminfo(f)
+	m, err := parseMeminfo(io.LimitReader(f, maxMeminfo))
 	if err != nil {
 		return systemMemory{}, fmt.Errorf("reading system memory from %s: %w", path, err)
 	}
@@ -48,8 +52,11 @@ func parseMeminfo(r io.Reader) (systemMemory, error) {
 			return m, fmt.Errorf("%s: %q is not a size in kB", key, strings.TrimSpace(rest))
 		}
 		kib, err := strconv.ParseUint(fields[0], 10, 64)
-		if err != nil || kib > 1<<53 {
+		if err != nil {
 			return m, fmt.Errorf("%s: %q is not a size in kB", key, fields[0])
+		}
+		if kib > MaxMemoryBytes>>10 {
+			return m, fmt.Errorf("%s: %s kB is more memory than any machine has", key, fields[0])
 		}
 		if key == "MemTotal" {
 			m.Total, haveTotal = kib<<10, true

@@ -4,10 +4,7 @@ package gpu
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
-	"strings"
 	"sync"
 	"time"
 
@@ -18,13 +15,6 @@ import (
 // false in builds without cgo, which only plan.
 const NVMLAvailable = true
 
-// DefaultNVMLLibrary is the library loaded when no path is given.
-const DefaultNVMLLibrary = "libnvidia-ml.so.1"
-
-// wslNVMLLibrary is where WSL 2 keeps the driver's NVML library; it is not
-// always on the loader's path there.
-const wslNVMLLibrary = "/usr/lib/wsl/lib/libnvidia-ml.so.1"
-
 // nvmlSource reads live cards through one NVML session kept open for the
 // life of the program (re-initialising costs about 1.5 s on some drivers).
 // What a device cannot answer is remembered, so a field the driver lacks is
@@ -34,6 +24,9 @@ const wslNVMLLibrary = "/usr/lib/wsl/lib/libnvidia-ml.so.1"
 type nvmlSource struct {
 	mu  sync.Mutex
 	lib nvml.Interface
+	// missing holds the fields whose functions the library does not
+	// export (see fieldSymbols): they are never called.
+	missing fieldSet
 	// driver and cuda are the versions, read once when the session opens.
 	driver, cuda string
 	devs         []deviceState
@@ -50,54 +43,39 @@ type nvmlSource struct {
 	scratch []Process
 }
 
-// OpenNVML loads the NVML library at path (DefaultNVMLLibrary when empty,
-// then WSL's copy) and opens a session. It fails when no GPU can be read,
-// with an error that says what was tried and what to do.
-func OpenNVML(path string) (Source, error) {
-	paths := []string{path}
-	if path == "" {
-		paths = []string{DefaultNVMLLibrary}
-		if _, err := os.Stat(wslNVMLLibrary); err == nil {
-			paths = append(paths, wslNVMLLibrary)
-		}
-	}
-	var lib nvml.Interface
-	ret := nvml.ERROR_LIBRARY_NOT_FOUND
-	for _, p := range paths {
-		lib = nvml.New(nvml.WithLibraryPath(p))
-		if ret = lib.Init(); ret != nvml.ERROR_LIBRARY_NOT_FOUND {
-			path = p
-			break
-		}
-	}
-	if ret != nvml.SUCCESS {
-		return nil, initError(paths, ret)
-	}
-	n, ret := lib.DeviceGetCount()
-	if ret != nvml.SUCCESS || n == 0 {
-		lib.Shutdown()
-		if ret != nvml.SUCCESS {
-			return nil, fmt.Errorf("NVML loaded from %s cannot count the GPUs: %s", path, errText(ret))
-		}
-		return nil, fmt.Errorf("NVML loaded from %s, but the driver sees no GPU", path)
-	}
-	return newNVMLSource(lib, hostProcLookup()), nil
-}
-
-// newNVMLSource wraps an initialised NVML session. lookup reads a process
-// from /proc.
-func newNVMLSource(lib nvml.Interface, lookup func(uint32) (procInfo, bool)) *nvmlSource {
-	s := &nvmlSource{lib: lib, procNames: true}
+// newNVMLSource wraps an initialised NVML session. symbols looks up a
+// symbol in the loaded library (nil when it is exported), so that no
+// function the library lacks is ever called; lookup reads a process from
+// /proc.
+func newNVMLSource(lib nvml.Interface, symbols func(string) error, lookup func(uint32) (procInfo, bool)) *nvmlSource {
+	s := &nvmlSource{lib: lib, missing: missingFields(symbols)}
+	s.procNames = !s.missing.has(fieldProcessName)
 	s.meminfo = func() (systemMemory, error) { return readMeminfo("/proc/meminfo") }
 	s.procs = newProcCache(lookup, s.processName)
-	if v, ret := lib.SystemGetDriverVersion(); ret == nvml.SUCCESS {
-		s.driver = Clean(v)
+	if !s.missing.has(fieldDriverVersion) {
+		if v, ret := lib.SystemGetDriverVersion(); ret == nvml.SUCCESS {
+			s.driver = Clean(v)
+		}
 	}
-	if v, ret := lib.SystemGetCudaDriverVersion_v2(); ret == nvml.SUCCESS && v > 0 {
-		// NVML encodes CUDA 13.0 as 13000 (nvml.h, NVML_CUDA_DRIVER_VERSION_MAJOR).
-		s.cuda = fmt.Sprintf("%d.%d", v/1000, v%1000/10)
-	}
+	s.cuda = s.cudaVersion()
 	return s
+}
+
+// cudaVersion reads the CUDA driver version through the newest call the
+// library has; "" when it has none or cannot tell.
+func (s *nvmlSource) cudaVersion() string {
+	v, ret := 0, nvml.ERROR_FUNCTION_NOT_FOUND
+	switch {
+	case !s.missing.has(fieldCUDAVersionV2):
+		v, ret = s.lib.SystemGetCudaDriverVersion_v2()
+	case !s.missing.has(fieldCUDAVersionV1):
+		v, ret = s.lib.SystemGetCudaDriverVersion()
+	}
+	if ret != nvml.SUCCESS || v <= 0 {
+		return ""
+	}
+	// NVML encodes CUDA 13.0 as 13000 (nvml.h, NVML_CUDA_DRIVER_VERSION_MAJOR).
+	return fmt.Sprintf("%d.%d", v/1000, v%1000/10)
 }
 
 // processName asks the driver for a process's name, for PIDs that /proc
@@ -113,26 +91,13 @@ func (s *nvmlSource) processName(pid uint32) (string, bool) {
 	return name, ret == nvml.SUCCESS
 }
 
-func initError(paths []string, ret nvml.Return) error {
-	tried := strings.Join(paths, ", ")
-	switch ret {
-	case nvml.ERROR_LIBRARY_NOT_FOUND:
-		for i, p := range paths {
-			if strings.Contains(p, "/") {
-				if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
-					paths[i] = p + " (no such file)"
-				}
-			}
-		}
-		return fmt.Errorf("NVML library not found (tried %s; WSL keeps it in /usr/lib/wsl/lib, containers need the NVIDIA runtime, e.g. docker run --gpus all; point --nvml-lib or HEADROOM_NVML_LIB at libnvidia-ml.so.1)", strings.Join(paths, ", "))
-	case nvml.ERROR_DRIVER_NOT_LOADED:
-		return fmt.Errorf("the NVIDIA driver is not loaded (%s was found, but no kernel driver answers; is nvidia.ko loaded?)", tried)
-	case nvml.ERROR_NO_PERMISSION:
-		return fmt.Errorf("no permission to open the GPU through %s (check the permissions of /dev/nvidia*)", tried)
-	case nvml.ERROR_LIB_RM_VERSION_MISMATCH:
-		return fmt.Errorf("the NVML library (%s) and the kernel driver are different versions: reboot, or reload the driver, after an upgrade", tried)
-	}
-	return fmt.Errorf("NVML init through %s failed: %s", tried, errText(ret))
+// maxDevices is more GPUs than any machine holds. A larger count is the
+// driver's garbage, and is refused rather than allocated for.
+const maxDevices = 1024
+
+// tooManyDevices says that the driver counts n GPUs, which cannot be.
+func tooManyDevices(n int) error {
+	return fmt.Errorf("counting GPUs: the driver reports %d, more than any machine holds", n)
 }
 
 // errText is an NVML return code as words. The text comes from the loaded
@@ -159,6 +124,9 @@ func (s *nvmlSource) Sample(ctx context.Context) (Snapshot, error) {
 	n, ret := s.lib.DeviceGetCount()
 	if ret != nvml.SUCCESS {
 		return Snapshot{}, fmt.Errorf("counting GPUs: %s", errText(ret))
+	}
+	if n > maxDevices {
+		return Snapshot{}, tooManyDevices(n)
 	}
 	snap := Snapshot{Time: time.Now(), Source: KindNVML, DriverVersion: s.driver, CUDAVersion: s.cuda}
 	if n != len(s.devs) {

@@ -8,12 +8,17 @@ import (
 	"github.com/NVIDIA/go-nvml/pkg/nvml"
 )
 
-// field is one thing read from a device, for remembering which ones it
-// cannot give.
+// field is one thing read from the library or a device, for remembering
+// which ones it cannot give.
 type field uint8
 
+// The fields: the library's first, then each device's.
 const (
-	fieldName field = iota
+	fieldDriverVersion field = iota
+	fieldCUDAVersionV2
+	fieldCUDAVersionV1
+	fieldProcessName
+	fieldName
 	fieldUUID
 	fieldCapability
 	fieldArchitecture
@@ -46,7 +51,8 @@ type deviceState struct {
 	static Device
 	known  fieldSet
 	// unsupported marks fields the device answered NOT_SUPPORTED or
-	// FUNCTION_NOT_FOUND: never asked again.
+	// FUNCTION_NOT_FOUND, or whose functions the library lacks: never
+	// asked again.
 	unsupported fieldSet
 	// lost is set when the device answered GPU_IS_LOST during the current
 	// sample; it is asked again on the next.
@@ -116,7 +122,7 @@ func (s *nvmlSource) readDevice(i int, d *Device) {
 		return
 	}
 	if h != st.handle {
-		*st = deviceState{handle: h}
+		*st = deviceState{handle: h, unsupported: s.missing}
 	}
 	s.readStatic(st, h)
 	d.Name, d.UUID = st.static.Name, st.static.UUID
@@ -166,8 +172,12 @@ func (s *nvmlSource) readStatic(st *deviceState, h nvml.Device) {
 		}
 	}
 	if !st.known.has(fieldCapability) && st.asks(fieldCapability) {
+		// A driver that cannot tell answers -1.-1 (NVML_VALUE_NOT_AVAILABLE,
+		// nvml.h): known, and left empty.
 		if major, minor, ret := h.GetCudaComputeCapability(); st.answer(fieldCapability, ret) {
-			st.static.ComputeCapability = fmt.Sprintf("%d.%d", major, minor)
+			if major >= 0 && minor >= 0 {
+				st.static.ComputeCapability = fmt.Sprintf("%d.%d", major, minor)
+			}
 			st.known.add(fieldCapability)
 		}
 	}
@@ -207,26 +217,33 @@ func architectureName(a nvml.DeviceArchitecture) string {
 	return ""
 }
 
+// notAvailable32 is NVML_VALUE_NOT_AVAILABLE (nvml.h: -1) in an unsigned
+// int: what a driver without the sensor may give as a reading. Such a
+// reading is absent, never shown as 4294967295.
+const notAvailable32 = ^uint32(0)
+
 // readTelemetry reads utilisation, temperature, power and MIG mode.
 func (s *nvmlSource) readTelemetry(st *deviceState, h nvml.Device, d *Device) {
 	if st.asks(fieldUtilization) {
-		if u, ret := h.GetUtilizationRates(); st.answer(fieldUtilization, ret) {
+		// A percentage of time (nvml.h, nvmlUtilization_t): anything
+		// above 100, notAvailable32 included, is no reading.
+		if u, ret := h.GetUtilizationRates(); st.answer(fieldUtilization, ret) && u.Gpu <= 100 {
 			d.UtilizationPercent = Read(int(u.Gpu))
 		}
 	}
 	if st.asks(fieldTemperature) {
-		if t, ret := h.GetTemperature(nvml.TEMPERATURE_GPU); st.answer(fieldTemperature, ret) {
+		if t, ret := h.GetTemperature(nvml.TEMPERATURE_GPU); st.answer(fieldTemperature, ret) && t != notAvailable32 {
 			d.TemperatureC = Read(int(t))
 		}
 	}
 	// NVML gives power in milliwatts (nvml.h, nvmlDeviceGetPowerUsage).
 	if st.asks(fieldPower) {
-		if mw, ret := h.GetPowerUsage(); st.answer(fieldPower, ret) {
+		if mw, ret := h.GetPowerUsage(); st.answer(fieldPower, ret) && mw != notAvailable32 {
 			d.PowerW = Read(float64(mw) / 1000)
 		}
 	}
 	if st.asks(fieldPowerLimit) {
-		if mw, ret := h.GetEnforcedPowerLimit(); st.answer(fieldPowerLimit, ret) {
+		if mw, ret := h.GetEnforcedPowerLimit(); st.answer(fieldPowerLimit, ret) && mw != notAvailable32 {
 			d.PowerLimitW = Read(float64(mw) / 1000)
 		}
 	}

@@ -19,15 +19,18 @@ const valueNotAvailable = ^uint64(0)
 // leaves out the driver's reservation, as nvidia-smi reports it. v1 follows
 // any v2 failure, not only a missing symbol (v2 answers "Unknown Error"
 // under WSL, nvitop PR #30). A device that supports neither is a
-// unified-memory GPU (GB10), whose memory is the system's.
+// unified-memory GPU (GB10), whose memory is the system's. Figures no card
+// gives leave the memory unread for this sample (see plausible).
 func (s *nvmlSource) readMemory(i int, st *deviceState, h nvml.Device, d *Device) {
 	v2 := nvml.ERROR_NOT_SUPPORTED
 	if st.asks(fieldMemoryV2) {
 		m, ret := h.GetMemoryInfo_v2()
 		if st.answer(fieldMemoryV2, ret) {
-			d.MemorySource = "v2"
-			d.Memory = Memory{Total: Read(m.Total), Reserved: Read(m.Reserved), Used: Read(m.Used), Free: Read(m.Free)}
-			st.memNote.set("", 0, nil)
+			mem := Memory{Total: Read(m.Total), Reserved: Read(m.Reserved), Used: Read(m.Used), Free: Read(m.Free)}
+			if plausible(i, st, mem) {
+				d.MemorySource, d.Memory = "v2", mem
+				st.memNote.set("", 0, nil)
+			}
 			return
 		}
 		v2 = ret
@@ -39,11 +42,11 @@ func (s *nvmlSource) readMemory(i int, st *deviceState, h nvml.Device, d *Device
 	if st.asks(fieldMemoryV1) {
 		m, ret := h.GetMemoryInfo()
 		if st.answer(fieldMemoryV1, ret) {
-			d.MemorySource = "v1"
-			d.Memory = Memory{Total: Read(m.Total), Used: Read(m.Used), Free: Read(m.Free)}
-			st.memNote.set("v1", v2, func() string {
-				return fmt.Sprintf("GPU %d: memory from NVML's v1 call (v2 answered %q), so used includes the driver's reserved memory", i, errText(v2))
-			})
+			mem := Memory{Total: Read(m.Total), Used: Read(m.Used), Free: Read(m.Free)}
+			if plausible(i, st, mem) {
+				d.MemorySource, d.Memory = "v1", mem
+				s.v1Note(i, st, v2)
+			}
 			return
 		}
 		v1 = ret
@@ -51,7 +54,15 @@ func (s *nvmlSource) readMemory(i int, st *deviceState, h nvml.Device, d *Device
 	if st.lost {
 		return
 	}
-	if st.unsupported.has(fieldMemoryV2) && st.unsupported.has(fieldMemoryV1) {
+	if s.missing.has(fieldMemoryV1) {
+		st.memNote.set("no call", 0, func() string {
+			return fmt.Sprintf("GPU %d: memory cannot be read: this NVML library has no memory call (nvmlDeviceGetMemoryInfo)", i)
+		})
+		return
+	}
+	// Unified memory only when the driver answered NOT_SUPPORTED to both
+	// calls: a driver without the v2 call predates the unified-memory GPUs.
+	if st.unsupported.has(fieldMemoryV2) && st.unsupported.has(fieldMemoryV1) && !s.missing.has(fieldMemoryV2) {
 		d.UnifiedMemory = true
 		d.MemorySource = "meminfo"
 		st.memNote.set("unified", 0, func() string {
@@ -61,6 +72,35 @@ func (s *nvmlSource) readMemory(i int, st *deviceState, h nvml.Device, d *Device
 	}
 	st.memNote.set("unreadable", v1, func() string {
 		return fmt.Sprintf("GPU %d: memory cannot be read now (%s); it is asked again each sample", i, errText(v1))
+	})
+}
+
+// plausible reports whether mem could be a real card's. When it cannot
+// (see Memory.implausible), the device's memory is left unread, so nothing
+// is graded against it, and a note names the figure. It is asked again
+// next sample: a driver may give one bad reading.
+func plausible(i int, st *deviceState, mem Memory) bool {
+	what := mem.implausible()
+	if what == "" {
+		return true
+	}
+	st.memNote.set(what, 0, func() string {
+		return fmt.Sprintf("GPU %d: NVML reports %s, which no card has, so its memory is shown as unreadable and nothing is graded against it", i, what)
+	})
+	return false
+}
+
+// v1Note explains memory read through the v1 call: why v2 was not used,
+// and that v1's used includes the driver's reservation.
+func (s *nvmlSource) v1Note(i int, st *deviceState, v2 nvml.Return) {
+	if s.missing.has(fieldMemoryV2) {
+		st.memNote.set("v1, no v2", 0, func() string {
+			return fmt.Sprintf("GPU %d: memory from NVML's v1 call, as this driver predates the v2 call (R510), so used includes the driver's reserved memory", i)
+		})
+		return
+	}
+	st.memNote.set("v1", v2, func() string {
+		return fmt.Sprintf("GPU %d: memory from NVML's v1 call (v2 answered %q), so used includes the driver's reserved memory", i, errText(v2))
 	})
 }
 
@@ -80,9 +120,11 @@ func unifiedMemory(d *Device, sys systemMemory, ok bool) {
 		if !p.UsedBytes.OK {
 			return
 		}
-		used += p.UsedBytes.Value
+		used = addCapped(used, p.UsedBytes.Value)
 	}
-	d.Memory.Used = Read(used)
+	if used <= MaxMemoryBytes {
+		d.Memory.Used = Read(used)
+	}
 }
 
 // readProcesses lists the processes on the device: the compute and the
@@ -149,8 +191,10 @@ func (s *nvmlSource) processNote(i int, st *deviceState, failed nvml.Return) {
 // is kept rather than the sum.
 func (s *nvmlSource) merge(infos []nvml.ProcessInfo) {
 	for _, pi := range infos {
+		// NVML_VALUE_NOT_AVAILABLE, and any figure no card could hold,
+		// is unknown.
 		var used Reading[uint64]
-		if pi.UsedGpuMemory != valueNotAvailable {
+		if pi.UsedGpuMemory != valueNotAvailable && pi.UsedGpuMemory <= MaxMemoryBytes {
 			used = Read(pi.UsedGpuMemory)
 		}
 		j := slices.IndexFunc(s.scratch, func(p Process) bool { return p.PID == pi.Pid })

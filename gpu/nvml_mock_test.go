@@ -3,6 +3,8 @@
 package gpu
 
 import (
+	"fmt"
+
 	"github.com/NVIDIA/go-nvml/pkg/nvml"
 	"github.com/NVIDIA/go-nvml/pkg/nvml/mock"
 )
@@ -49,10 +51,13 @@ type mockSystem struct {
 	// names answers nvmlSystemGetProcessName.
 	names   map[uint32]string
 	namesOK nvml.Return
+	// missing holds the C symbols the library does not export; every
+	// other symbol is found.
+	missing map[string]bool
 }
 
 func newMockSystem(cards ...*mock.Device) *mockSystem {
-	m := &mockSystem{cards: cards, names: map[uint32]string{}}
+	m := &mockSystem{cards: cards, names: map[uint32]string{}, missing: map[string]bool{}}
 	m.lib = &mock.Interface{
 		DeviceGetCountFunc: func() (int, nvml.Return) { return len(m.cards), nvml.SUCCESS },
 		DeviceGetHandleByIndexFunc: func(i int) (nvml.Device, nvml.Return) {
@@ -96,7 +101,16 @@ func (p *procLookup) lookup(pid uint32) (procInfo, bool) {
 
 // source opens the mock system with the given /proc stand-in.
 func (m *mockSystem) source(procs *procLookup) *nvmlSource {
-	return newNVMLSource(m.lib, procs.lookup)
+	return newNVMLSource(m.lib, m.lookupSymbol, procs.lookup)
+}
+
+// lookupSymbol is the library's symbol lookup: an error for a missing
+// symbol, as go-nvml's LookupSymbol gives.
+func (m *mockSystem) lookupSymbol(name string) error {
+	if m.missing[name] {
+		return fmt.Errorf("symbol %q not found", name)
+	}
+	return nil
 }
 
 // processes returns a process-list answer.

@@ -2,6 +2,7 @@ package gpu
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -28,6 +29,8 @@ func TestParseMeminfo(t *testing.T) {
 		"not a number":     {in: "MemTotal: lots kB\nMemAvailable: 1 kB\n", wantErr: `MemTotal: "lots"`},
 		"unit not kB":      {in: "MemTotal: 10 MB\nMemAvailable: 1 kB\n", wantErr: "not a size in kB"},
 		"absurdly large":   {in: "MemTotal: 99999999999999999999 kB\nMemAvailable: 1 kB\n", wantErr: "MemTotal"},
+		"over 1 PiB":       {in: "MemTotal: 1099511627777 kB\nMemAvailable: 1 kB\n", wantErr: "MemTotal: 1099511627777 kB is more memory than any machine has"},
+		"1 PiB":            {in: "MemTotal: 1099511627776 kB\nMemAvailable: 1 kB\n", want: systemMemory{Total: 1 << 50, Available: 1 << 10}},
 		"empty input":      {in: "", wantErr: "missing"},
 		"binary rubbish":   {in: "\x00\x01MemTotal\xff", wantErr: "missing"},
 		"whitespace noise": {in: "MemTotal:\t\t 4 kB\nMemAvailable:3 kB", want: systemMemory{Total: 4 << 10, Available: 3 << 10}},
@@ -43,6 +46,15 @@ func TestParseMeminfo(t *testing.T) {
 			assert.Equal(t, tc.want, got)
 		})
 	}
+}
+
+func TestReadMeminfoReadsABoundedAmount(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "meminfo")
+	junk := strings.Repeat("Junk: 1 kB\n", maxMeminfo/len("Junk: 1 kB\n")+1)
+	require.NoError(t, os.WriteFile(path, []byte(junk+"MemTotal: 10 kB\nMemAvailable: 5 kB\n"), 0o644))
+	_, err := readMeminfo(path)
+	require.Error(t, err, "what lies past the bound is not read")
+	assert.Contains(t, err.Error(), "missing")
 }
 
 func TestReadMeminfoNamesTheFile(t *testing.T) {

@@ -76,7 +76,7 @@ type Memory struct {
 }
 
 // Usable is the memory a process could ever have on the empty card:
-// total less the driver's reservation.
+// total less the driver's reservation, never less than 0 (it cannot wrap).
 func (m Memory) Usable() uint64 {
 	if m.Reserved.Value > m.Total.Value {
 		return 0
@@ -96,7 +96,7 @@ type Device struct {
 	// its memory figures come from the operating system, not the driver.
 	UnifiedMemory bool `json:"unified_memory"`
 	// MemorySource says which call the memory came from: "v2", "v1",
-	// "meminfo", "catalogue" or "demo".
+	// "meminfo", "catalogue" or "demo"; empty when none could be read.
 	MemorySource       string           `json:"memory_source,omitempty"`
 	Memory             Memory           `json:"memory"`
 	UtilizationPercent Reading[int]     `json:"utilization_percent"`

@@ -42,6 +42,22 @@ func TestLibraryExportsEverySymbolGoNVMLCalls(t *testing.T) {
 	bindings, err := os.ReadFile(filepath.Join(inc, "nvml.go"))
 	require.NoError(t, err)
 
+	exported := exports(t, lib)
+	for name := range exported {
+		// NVML is loaded RTLD_GLOBAL: anything else exported could stand
+		// in for the program's own symbols.
+		assert.True(t, strings.HasPrefix(name, "nvml"), "the fake library exports %s", name)
+	}
+	called := regexp.MustCompile(`C\.(nvml\w+)\(`).FindAllStringSubmatch(string(bindings), -1)
+	require.NotEmpty(t, called)
+	for _, m := range called {
+		assert.True(t, exported[m[1]], "the fake library does not export %s", m[1])
+	}
+}
+
+// exports lists the symbols a shared library exports.
+func exports(t *testing.T, lib string) map[string]bool {
+	t.Helper()
 	f, err := elf.Open(lib)
 	require.NoError(t, err)
 	defer f.Close()
@@ -51,16 +67,30 @@ func TestLibraryExportsEverySymbolGoNVMLCalls(t *testing.T) {
 	for _, s := range syms {
 		if s.Section != elf.SHN_UNDEF && elf.ST_BIND(s.Info) == elf.STB_GLOBAL {
 			exported[s.Name] = true
-			// NVML is loaded RTLD_GLOBAL: anything else exported could
-			// stand in for the program's own symbols.
-			assert.True(t, strings.HasPrefix(s.Name, "nvml"), "the fake library exports %s", s.Name)
 		}
 	}
-	called := regexp.MustCompile(`C\.(nvml\w+)\(`).FindAllStringSubmatch(string(bindings), -1)
-	require.NotEmpty(t, called)
-	for _, m := range called {
-		assert.True(t, exported[m[1]], "the fake library does not export %s", m[1])
+	return exported
+}
+
+func TestBuildWithoutLeavesOutExactlyTheNamedFunctions(t *testing.T) {
+	full := exports(t, Build(t))
+	omit := append(PreR510(), "nvmlErrorString", "nvmlInit")
+	old := exports(t, BuildWithout(t, omit...))
+	for _, name := range omit {
+		assert.True(t, full[name], "the full library exports %s", name)
+		assert.False(t, old[name], "%s was left out", name)
+		delete(full, name)
 	}
+	assert.Equal(t, full, old, "everything else is exported as before")
+	for _, name := range []string{"nvmlDeviceGetMemoryInfo", "nvmlDeviceGetComputeRunningProcesses_v2", "nvmlDeviceGetComputeRunningProcesses"} {
+		assert.True(t, old[name], "a pre-R510 driver has %s", name)
+	}
+}
+
+func TestBuildWithoutRefusesAFunctionNVMLDoesNotHave(t *testing.T) {
+	_, err := versionScript([]string{"nvmlInit_v2"}, []string{"nvmlInit_v9"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "nvmlInit_v9")
 }
 
 func TestEscapeKeepsEveryNameOnOneLine(t *testing.T) {

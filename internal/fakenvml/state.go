@@ -36,6 +36,9 @@ type Device struct {
 	// gives it; free is what is left. The v1 call reports Reserved+Used as
 	// used, as the real library does.
 	Total, Reserved, Used uint64
+	// UtilizationPercent, TemperatureC, PowerMW and PowerLimitMW are
+	// what the calls answer, taken as C's unsigned int: 1<<32-1 is
+	// NVML_VALUE_NOT_AVAILABLE as a driver without the sensor gives it.
 	UtilizationPercent    int
 	TemperatureC          int
 	PowerMW, PowerLimitMW int
@@ -50,7 +53,8 @@ type Device struct {
 	// DeviceGetMemoryInfo, DeviceGetMemoryInfo_v2,
 	// DeviceGetUtilizationRates, DeviceGetTemperature, DeviceGetPowerUsage,
 	// DeviceGetEnforcedPowerLimit, DeviceGetMigMode,
-	// DeviceGetComputeRunningProcesses, DeviceGetGraphicsRunningProcesses.
+	// DeviceGetComputeRunningProcesses, DeviceGetGraphicsRunningProcesses
+	// (each list's key fails all its versions: v1, v2 and v3).
 	Errors    map[string]int
 	Processes []Process
 }

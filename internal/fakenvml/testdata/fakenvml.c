@@ -258,11 +258,30 @@ nvmlReturn_t nvmlDeviceGetMigMode(nvmlDevice_t dev, unsigned int *current, unsig
 	return r;
 }
 
+/* put_process writes one process into a caller's array laid out as the
+ * version asks: nvmlProcessInfo_v1_t is {pid, usedGpuMemory}; v2 and v3 both
+ * take nvmlProcessInfo_v2_t, which adds the MIG instance IDs (nvml.h). */
+static void put_process(void *infos, int version, unsigned int i, const struct fake_proc *p, int mig)
+{
+	if (version == 1) {
+		nvmlProcessInfo_v1_t *info = (nvmlProcessInfo_v1_t *)infos + i;
+		info->pid = p->pid;
+		info->usedGpuMemory = p->used;
+		return;
+	}
+	nvmlProcessInfo_v2_t *info = (nvmlProcessInfo_v2_t *)infos + i;
+	info->pid = p->pid;
+	info->usedGpuMemory = p->used;
+	info->gpuInstanceId = mig ? 1 : 0xFFFFFFFF;
+	info->computeInstanceId = mig ? 0 : 0xFFFFFFFF;
+}
+
 /* processes answers the list calls the way the real library does: when the
  * caller's array is too small it gives the count needed and
- * NVML_ERROR_INSUFFICIENT_SIZE. */
+ * NVML_ERROR_INSUFFICIENT_SIZE. Every version answers from the same list
+ * and fails with the same injected error (keyed without the version). */
 static nvmlReturn_t processes(struct nvmlDevice_st *d, const char *fn, int graphics, unsigned int *count,
-			      nvmlProcessInfo_t *infos)
+			      void *infos, int version)
 {
 	nvmlReturn_t r = check(d, fn);
 	unsigned int n = 0;
@@ -278,22 +297,41 @@ static nvmlReturn_t processes(struct nvmlDevice_st *d, const char *fn, int graph
 	for (int i = 0; i < d->nprocs; i++) {
 		if (d->procs[i].graphics != graphics)
 			continue;
-		infos[n].pid = d->procs[i].pid;
-		infos[n].usedGpuMemory = d->procs[i].used;
-		infos[n].gpuInstanceId = d->mig ? 1 : 0xFFFFFFFF;
-		infos[n].computeInstanceId = d->mig ? 0 : 0xFFFFFFFF;
-		n++;
+		put_process(infos, version, n++, &d->procs[i], d->mig);
 	}
 	*count = n;
 	return NVML_SUCCESS;
 }
 
+#define COMPUTE "DeviceGetComputeRunningProcesses"
+#define GRAPHICS "DeviceGetGraphicsRunningProcesses"
+
 nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t dev, unsigned int *count, nvmlProcessInfo_t *infos)
 {
-	return processes(dev.handle, "DeviceGetComputeRunningProcesses", 0, count, infos);
+	return processes(dev.handle, COMPUTE, 0, count, infos, 3);
+}
+
+nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v2(nvmlDevice_t dev, unsigned int *count, nvmlProcessInfo_v2_t *infos)
+{
+	return processes(dev.handle, COMPUTE, 0, count, infos, 2);
+}
+
+nvmlReturn_t nvmlDeviceGetComputeRunningProcesses(nvmlDevice_t dev, unsigned int *count, nvmlProcessInfo_v1_t *infos)
+{
+	return processes(dev.handle, COMPUTE, 0, count, infos, 1);
 }
 
 nvmlReturn_t nvmlDeviceGetGraphicsRunningProcesses_v3(nvmlDevice_t dev, unsigned int *count, nvmlProcessInfo_t *infos)
 {
-	return processes(dev.handle, "DeviceGetGraphicsRunningProcesses", 1, count, infos);
+	return processes(dev.handle, GRAPHICS, 1, count, infos, 3);
+}
+
+nvmlReturn_t nvmlDeviceGetGraphicsRunningProcesses_v2(nvmlDevice_t dev, unsigned int *count, nvmlProcessInfo_v2_t *infos)
+{
+	return processes(dev.handle, GRAPHICS, 1, count, infos, 2);
+}
+
+nvmlReturn_t nvmlDeviceGetGraphicsRunningProcesses(nvmlDevice_t dev, unsigned int *count, nvmlProcessInfo_v1_t *infos)
+{
+	return processes(dev.handle, GRAPHICS, 1, count, infos, 1);
 }

@@ -68,13 +68,13 @@ static void parse_line(struct fake_state *s, char *line)
 	else if (strcmp(line, "cc") == 0)
 		sscanf(rest, "%d %d", &d->cc_major, &d->cc_minor);
 	else if (strcmp(line, "arch") == 0)
-		d->arch = (unsigned int)atoi(rest);
+		d->arch = (unsigned int)strtoul(rest, NULL, 10);
 	else if (strcmp(line, "memory") == 0)
 		sscanf(rest, "%llu %llu %llu", &d->total, &d->reserved, &d->used);
 	else if (strcmp(line, "util") == 0)
-		d->util = (unsigned int)atoi(rest);
+		d->util = (unsigned int)strtoul(rest, NULL, 10);
 	else if (strcmp(line, "temp") == 0)
-		d->temp = (unsigned int)atoi(rest);
+		d->temp = (unsigned int)strtoul(rest, NULL, 10);
 	else if (strcmp(line, "power") == 0)
 		sscanf(rest, "%u %u", &d->power_mw, &d->power_limit_mw);
 	else if (strcmp(line, "mig") == 0)

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/headroom-dev/headroom/gpu"
+	"github.com/headroom-dev/headroom/internal/fakenvml"
+)
+
+// libcPath is the C library this process runs on, from /proc/self/maps:
+// a real shared library that is not NVML.
+func libcPath(t *testing.T) string {
+	t.Helper()
+	f, err := os.Open("/proc/self/maps")
+	if err != nil {
+		t.Skip("no /proc/self/maps to find the C library in")
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if fields := strings.Fields(sc.Text()); len(fields) == 6 && strings.HasSuffix(fields[5], "/libc.so.6") {
+			return fields[5]
+		}
+	}
+	t.Skip("this process does not run on glibc's libc.so.6")
+	return ""
+}
+
+// TestSnapshotWithALibraryThatIsNotNVML points headroom at files that are
+// not NVML. Loading libc as NVML used to kill headroom (undefined symbol:
+// nvmlInit, exit 127), a FIFO blocked it for ever, and every other file was
+// "NVML library not found". Each must exit 3 at once with one line saying
+// what the file is.
+func TestSnapshotWithALibraryThatIsNotNVML(t *testing.T) {
+	if !gpu.NVMLAvailable {
+		t.Skip("built without cgo, so no library is ever loaded")
+	}
+	dir := t.TempDir()
+	text := filepath.Join(dir, "libnvidia-ml.so.1")
+	require.NoError(t, os.WriteFile(text, []byte(strings.Repeat("not a library\n", 100)), 0o644))
+	fifo := filepath.Join(dir, "fifo")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o644))
+	libc := libcPath(t)
+
+	for name, tc := range map[string]struct {
+		path, want string
+	}{
+		"libc":        {libc, "headroom: no live GPU: the library at " + libc + " is not NVML: it does not export nvmlInit_v2 or nvmlInit (use --gpu NAME"},
+		"a text file": {text, "headroom: no live GPU: cannot load NVML from " + text + ": invalid ELF header (use --gpu NAME"},
+		"a directory": {dir, "headroom: no live GPU: cannot load NVML from " + dir + ": it is a directory, not a library (use --gpu NAME"},
+		"a FIFO":      {fifo, "headroom: no live GPU: cannot load NVML from " + fifo + ": it is a named pipe (FIFO), not a library (use --gpu NAME"},
+		"a device":    {"/dev/null", "headroom: no live GPU: cannot load NVML from /dev/null: it is a character device, not a library (use --gpu NAME"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			start := time.Now()
+			// runHeadroom kills headroom after 30 s; this must take none of it.
+			code, out, errOut := runHeadroom(t, []string{fakenvml.LibraryEnv + "=" + tc.path}, "snapshot")
+			assert.Less(t, time.Since(start), 10*time.Second, "headroom blocked")
+			require.Equal(t, 3, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
+			assert.Empty(t, out)
+			assert.Equal(t, 1, strings.Count(errOut, "\n"), "one line: %q", errOut)
+			assert.True(t, strings.HasPrefix(errOut, tc.want), "got %q", errOut)
+		})
+	}
+
+	t.Run("the default command plans", func(t *testing.T) {
+		t.Parallel()
+		code, out, errOut := runHeadroom(t, []string{fakenvml.LibraryEnv + "=" + libc})
+		require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
+		assert.Contains(t, out, "planning for RTX PRO 6000 Blackwell Workstation: not a live reading")
+		assert.Contains(t, out, "the library at "+libc+" is not NVML")
+		assert.Contains(t, out, "Models at native precision")
+	})
+}
