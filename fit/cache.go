@@ -57,9 +57,28 @@ func (s *shape) cache(r Request, ctx int) (int, int64, error) {
 	// KV heads split over the GPUs; with more GPUs than heads each GPU
 	// keeps one (vLLM replicates them).
 	div := int64(max(min(r.TP, s.kvHeads), 1))
-	elems := s.kvFull*int64(full) + s.kvSliding*int64(sliding) + s.kvChunked*int64(chunked)
-	kv := ceilDiv64(elems*num, den*div)
+	// Per-token elements are bounded (below 2^50), contexts are not: a
+	// product beyond MaxNeedBytes is an error, never a wrapped number.
+	elems, ok := int64(0), true
+	for _, t := range [...][2]int64{{s.kvFull, int64(full)}, {s.kvSliding, int64(sliding)}, {s.kvChunked, int64(chunked)}} {
+		var p int64
+		if p, ok = mul64(t[0], t[1]); ok {
+			elems, ok = add64(elems, p)
+		}
+		if !ok || elems > MaxNeedBytes {
+			return 0, 0, errNeedTooLarge
+		}
+	}
+	b, ok := mul64(elems, num)
+	if !ok {
+		return 0, 0, errNeedTooLarge
+	}
+	kv := ceilDiv64(b, den*div)
+	// Each state is at most maxParams elements (addState): no wrap.
 	state := ceilDiv64((s.convState+s.recurrentState)*stateBytes, int64(r.TP))
+	if kv > MaxNeedBytes || state > MaxNeedBytes-kv {
+		return 0, 0, errNeedTooLarge
+	}
 	return full, kv + state, nil
 }
 

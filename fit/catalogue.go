@@ -130,33 +130,14 @@ func (m *Model) prepare(e jsonpos.Element) error {
 	return nil
 }
 
-// maxLayers bounds the layer count: real models have at most a few
-// hundred, and every layer is walked once.
-const maxLayers = 4096
-
 // check rejects values no real model has.
 func (m *Model) check(e jsonpos.Element) error {
 	c := m.text()
 	bad := func(f, format string, args ...any) error {
 		return e.Errorf(f, "model %q: "+format, append([]any{m.ID}, args...)...)
 	}
-	for _, f := range []struct {
-		name string
-		v    int64
-	}{
-		{"params", m.PublishedParams}, {"active_params", m.PublishedActiveParams}, {"weights_bytes", m.WeightsBytes},
-		{"hidden_size", int64(c.HiddenSize)}, {"intermediate_size", int64(c.IntermediateSize)},
-		{"num_hidden_layers", int64(c.NumHiddenLayers)}, {"num_attention_heads", int64(c.NumAttentionHeads)},
-		{"num_key_value_heads", int64(c.NumKeyValueHeads)}, {"head_dim", int64(c.HeadDim)},
-		{"vocab_size", int64(c.VocabSize)}, {"sliding_window", int64(c.SlidingWindow)},
-		{"num_experts", int64(c.NumExperts)}, {"num_local_experts", int64(c.NumLocalExperts)},
-		{"num_experts_per_tok", int64(c.NumExpertsPerTok)}, {"moe_intermediate_size", int64(c.MoEIntermediateSize)},
-		{"attention_chunk_size", int64(c.AttentionChunkSize)}, {"n_layer", int64(c.NLayer)},
-		{"n_head", int64(c.NHead)}, {"n_head_kv", int64(c.NHeadKV)}, {"max_position_embeddings", int64(c.MaxPositionEmbeddings)},
-	} {
-		if f.v < 0 {
-			return bad(f.name, "%d is negative", f.v)
-		}
+	if f, err := m.checkBounds(); err != nil {
+		return bad(f, "%v", err)
 	}
 	layers := firstPositive(c.NumHiddenLayers, c.NLayer)
 	heads := firstPositive(c.NumAttentionHeads, c.NHead)
@@ -170,8 +151,6 @@ func (m *Model) check(e jsonpos.Element) error {
 		return bad("num_attention_heads", "a model needs at least one attention head")
 	case c.VocabSize == 0:
 		return bad("vocab_size", "a model needs a vocabulary")
-	case layers > maxLayers:
-		return bad("num_hidden_layers", "%d layers is beyond any real model (at most %d)", layers, maxLayers)
 	case kv > heads:
 		return bad("num_key_value_heads", "%d KV heads is more than the %d attention heads", kv, heads)
 	case kv > 0 && heads%kv != 0:
@@ -202,29 +181,5 @@ func (m *Model) check(e jsonpos.Element) error {
 			return bad("ffn_mult", "block %d: ffn_mult %v is out of range (0 to 64)", i, f)
 		}
 	}
-	if p := m.paramBound(); p > 1e15 {
-		return bad("", "these dimensions describe %.3g parameters, beyond any real model", p)
-	}
 	return nil
-}
-
-// paramBound is a generous upper bound on the parameter count, in floating
-// point so that absurd dimensions cannot overflow; entries beyond it are
-// rejected before any integer arithmetic.
-func (m *Model) paramBound() float64 {
-	c := m.text()
-	f := func(v int) float64 { return float64(max(v, 1)) }
-	width := max(f(c.HiddenSize)*4, f(c.IntermediateSize), f(c.MoEIntermediateSize), f(c.IntermediateSizeMLP),
-		f(c.SharedExpertIntermediateSize), f(c.NumAttentionHeads)*f(c.HeadDim), f(c.NHead)*f(c.HeadDim),
-		f(c.LinearNumValueHeads)*f(c.LinearValueHeadDim), f(c.LinearNumKeyHeads)*f(c.LinearKeyHeadDim),
-		f(c.LinearConvKernelDim))
-	layers := max(f(c.NumHiddenLayers), f(c.NLayer), f(len(c.BlockConfigs)))
-	experts := max(f(c.NumExperts), f(c.NumLocalExperts)) + 2
-	b := 16*layers*width*width*experts + 2*f(c.VocabSize)*f(c.HiddenSize)
-	if v := m.VisionConfig; v != nil {
-		vw := max(f(v.HiddenSize), f(v.IntermediateSize), f(v.ProjectorInputDim), f(v.ProjectorOutputDim),
-			f(v.VisionOutputDim), f(v.PatchSize)*f(v.PatchSize)*3, f(c.HiddenSize))
-		b += 16*f(v.NumHiddenLayers)*vw*vw + vw*f(v.ImageSize)*f(v.ImageSize)
-	}
-	return b
 }

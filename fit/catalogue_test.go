@@ -19,7 +19,7 @@ func TestLoadRejectsImpossibleValues(t *testing.T) {
 		"negative size":         {`"num_hidden_layers": 2, "weights_bytes": -5, ` + base, `field "weights_bytes": model "m": -5 is negative`},
 		"no vocabulary":         {`"num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4`, `field "vocab_size"`},
 		"absurd size":           {`"num_hidden_layers": 4000, "intermediate_size": 16000000, ` + base, `beyond any real model`},
-		"too many layers":       {`"num_hidden_layers": 100000, ` + base, `100000 layers is beyond any real model`},
+		"too many layers":       {`"num_hidden_layers": 100000, ` + base, `100000 is beyond any real model (at most 4096)`},
 		"layer_types length":    {`"num_hidden_layers": 2, "layer_types": ["full_attention"], ` + base, `field "layer_types": model "m": 1 layer types for 2 layers`},
 		"wrong type":            {`"num_hidden_layers": "two", ` + base, `models.json:3:27: field "num_hidden_layers": want int, found string`},
 	}

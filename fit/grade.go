@@ -85,6 +85,7 @@ type Verdict struct {
 // vLLM, the budget util × total at the largest utilisation its start check
 // (free ≥ util × total, vllm/v1/worker/gpu_worker.py) allows once the
 // outside memory is set aside, util in hundredths as the flag is written.
+// The percentages are worked over 128 bits, so any uint64 is safe.
 func room(rt Runtime, free, usable, outside uint64) (utilPct, in uint64) {
 	if rt != VLLM {
 		return 0, free
@@ -92,8 +93,8 @@ func room(rt Runtime, free, usable, outside uint64) (utilPct, in uint64) {
 	if free <= outside || usable == 0 {
 		return 0, 0
 	}
-	utilPct = min((free-outside)*100/usable, 100)
-	return utilPct, utilPct * usable / 100
+	utilPct = min(mulDiv(free-outside, 100, usable, false), 100)
+	return utilPct, mulDiv(utilPct, usable, 100, false)
 }
 
 // fitsIn reports whether need n fits free bytes.
@@ -105,12 +106,18 @@ func fitsIn(rt Runtime, n *needs, free, usable uint64) bool {
 	return n.inside <= in
 }
 
+// vllmUtilPct is the --gpu-memory-utilization, in hundredths, whose
+// budget holds inside bytes of a card with usable bytes (rounded up).
+func vllmUtilPct(inside, usable uint64) uint64 {
+	return mulDiv(inside, 100, usable, true)
+}
+
 // toFree is what must be freed, from free, for n to fit.
 func toFree(rt Runtime, n *needs, free, usable uint64) uint64 {
 	want := n.total()
 	if rt == VLLM && usable > 0 {
-		pct := (n.inside*100 + usable - 1) / usable
-		want = (pct*usable+99)/100 + n.outside
+		in := mulDiv(vllmUtilPct(n.inside, usable), usable, 100, true)
+		want = in + min(n.outside, 1<<64-1-in) // saturates rather than wraps
 	}
 	if want <= free {
 		return 0

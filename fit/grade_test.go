@@ -2,6 +2,7 @@ package fit
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -234,4 +235,59 @@ func TestRuntimeFor(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestFitsNeverReportsAShorterMaximum is the reported contradiction:
+// falcon-40b under llama.cpp at a short context said "fits … up to 0 of
+// context fits now". A request that fits has MaxContext ≥ its context.
+func TestFitsNeverReportsAShorterMaximum(t *testing.T) {
+	m := byID(t, loadCatalogue(t), "tiiuae/falcon-40b")
+	r := Request{Precision: BF16, Runtime: LlamaCpp, Context: MinContextTokens}
+	at4k := r
+	at4k.Context = 4096
+	var free uint64
+	for f := uint64(70 * GiB); f < 96*GiB; f += 8 << 20 {
+		if Grade(m, r, rtx6000(f)).Status == Fits && Grade(m, at4k, rtx6000(f)).Status != Fits {
+			free = f
+			break
+		}
+	}
+	require.NotZero(t, free, "some free size must fit 256 tokens but not 4K")
+	v := Grade(m, r, rtx6000(free))
+	require.Equal(t, Fits, v.Status)
+	assert.GreaterOrEqual(t, v.MaxContext, r.Context)
+	assert.Less(t, v.MaxContext, 4096)
+}
+
+// TestContextSearchIsBounded: a model whose config allows 1G tokens
+// (the largest max_position_embeddings accepted) gets a finite maximum
+// with a non-zero cache, and a context too large to size is an error,
+// not a wrapped number.
+func TestContextSearchIsBounded(t *testing.T) {
+	cfg := `{"model_type":"llama","hidden_size":4096,"num_hidden_layers":32,"num_attention_heads":32,` +
+		`"num_key_value_heads":8,"vocab_size":128256,"intermediate_size":14336,"max_position_embeddings":%d}`
+	_, err := LoadConfig(strings.NewReader(fmt.Sprintf(cfg, int64(1)<<62)), "config.json")
+	require.ErrorContains(t, err, `field "max_position_embeddings"`)
+
+	m, err := LoadConfig(strings.NewReader(fmt.Sprintf(cfg, MaxContextTokens)), "config.json")
+	require.NoError(t, err)
+	for _, rt := range Runtimes {
+		r := Request{Precision: BF16, Runtime: rt, Context: 8192}
+		v := Grade(m, r, rtx6000(96*GiB))
+		require.Equal(t, Fits, v.Status, rt)
+		assert.Less(t, v.MaxContext, 1<<22, "%s: 128 KiB of KV a token cannot reach 4M tokens in 96 GiB", rt)
+		r.Context = v.MaxContext
+		e, err := m.Estimate(r)
+		require.NoError(t, err)
+		assert.Greater(t, e.KVBytes, uint64(40*GiB), "%s: the cache at the maximum fills the card", rt)
+	}
+	wide := `{"model_type":"llama","hidden_size":65536,"num_hidden_layers":4096,"num_attention_heads":65536,"head_dim":4,` +
+		`"vocab_size":10,"intermediate_size":16,"max_position_embeddings":1073741824}`
+	m, err = LoadConfig(strings.NewReader(wide), "config.json")
+	require.NoError(t, err)
+	_, err = m.Estimate(Request{Precision: BF16, Context: MaxContextTokens})
+	assert.ErrorIs(t, err, ErrOutOfRange)
+	v := Grade(m, Request{Precision: BF16, Context: MaxContextTokens}, rtx6000(96*GiB))
+	assert.Equal(t, TooBig, v.Status)
+	assert.Contains(t, v.Reason, "1 EiB")
 }

@@ -100,8 +100,7 @@ func launchVLLM(m Model, r Request, v Verdict, b Budget, ctx int, notes *[]strin
 		q := r
 		q.Context = ctx
 		if e, err := m.Estimate(q); err == nil && b.usable() > 0 {
-			in := e.TotalBytes - e.OutsideBytes
-			util = float64((in*100+b.usable()-1)/b.usable()) / 100
+			util = float64(vllmUtilPct(e.TotalBytes-e.OutsideBytes, b.usable())) / 100
 		}
 	}
 	parts := []string{"vllm", "serve", m.ID, "--max-model-len", fmt.Sprint(ctx), "--gpu-memory-utilization", fmt.Sprintf("%.2f", util)}

@@ -69,6 +69,9 @@ type shape struct {
 	// Recurrent state elements per sequence: the convolution state and
 	// the delta-rule matrix, summed over linear-attention layers.
 	convState, recurrentState int64
+	// outOfRange is set when the dimensions describe more than maxParams
+	// weights, or a product that would wrap 64 bits.
+	outOfRange bool
 }
 
 // layer describes one decoder layer as the builders see it.
@@ -89,12 +92,24 @@ func useMoreBits(i, n int) bool {
 }
 
 // add records count tensors of role, each rows × cols, where cols is the
-// row length (the input dimension, ggml's ne[0]).
+// row length (the input dimension, ggml's ne[0]). A product or sum that
+// would wrap, or a negative dimension, marks the shape out of range.
 func (s *shape) add(r role, cols, rows, count int, more bool) {
-	n := int64(cols) * int64(rows) * int64(count)
-	if n <= 0 {
+	n, ok := mul64(int64(cols), int64(rows))
+	if ok {
+		n, ok = mul64(n, int64(count))
+	}
+	if ok {
+		s.params, ok = add64(s.params, n)
+	}
+	if !ok || s.params > maxParams {
+		s.outOfRange = true
 		return
 	}
+	if n == 0 {
+		return
+	}
+	// Every role's sums are at most params, below 10^15: no wrap.
 	rs := &s.roles[r]
 	rs.elems += n
 	rs.rows += int64(rows) * int64(count)
@@ -111,7 +126,6 @@ func (s *shape) add(r role, cols, rows, count int, more bool) {
 	if cols%32 != 0 {
 		rs.odd32 += n
 	}
-	s.params += n
 }
 
 // family normalises model_type to the names the builders switch on.
@@ -189,6 +203,9 @@ func newShape(top *Config) (*shape, error) {
 	}
 	s.build(c, fam, layers)
 	s.addVision(top)
+	if s.outOfRange {
+		return nil, fmt.Errorf("these dimensions describe more than 10^15 parameters or state elements, beyond any real model: %w", ErrOutOfRange)
+	}
 	return s, nil
 }
 

@@ -125,8 +125,26 @@ func (s *shape) addLinearAttention(c *Config) {
 	s.add(roleSmall, conv, c.LinearConvKernelDim, 1, false)
 	s.add(roleSmall, 2*nv+c.LinearValueHeadDim, 1, 1, false) // dt_bias, A_log, norm
 	s.add(roleLinear, vd, h, 1, false)                       // out_proj
-	s.convState += int64(conv) * int64(max(c.LinearConvKernelDim-1, 0))
-	s.recurrentState += int64(nv) * int64(c.LinearKeyHeadDim) * int64(c.LinearValueHeadDim)
+	s.convState = s.addState(s.convState, int64(conv), int64(max(c.LinearConvKernelDim-1, 0)), 1)
+	s.recurrentState = s.addState(s.recurrentState, int64(nv), int64(c.LinearKeyHeadDim), int64(c.LinearValueHeadDim))
+}
+
+// addState is sum + a × b × c, marking the shape out of range when that
+// would wrap or pass maxParams: a recurrent state is not bounded by the
+// weights, so it is checked on its own.
+func (s *shape) addState(sum, a, b, c int64) int64 {
+	n, ok := mul64(a, b)
+	if ok {
+		n, ok = mul64(n, c)
+	}
+	if ok {
+		sum, ok = add64(sum, n)
+	}
+	if !ok || sum > maxParams {
+		s.outOfRange = true
+		return 0
+	}
+	return sum
 }
 
 // addCache adds one attention layer's per-token K and V.

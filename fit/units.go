@@ -9,7 +9,8 @@ import (
 
 // ParseContext reads a context length as users write it: "8k", "32K",
 // "128k", "1m" or a plain token count such as "131072". The suffixes are
-// binary (k = 1024 tokens), as the models' own context sizes are.
+// binary (k = 1024 tokens), as the models' own context sizes are. Fewer
+// than MinContextTokens or more than MaxContextTokens is an error.
 func ParseContext(s string) (int, error) {
 	t := strings.TrimSpace(s)
 	if t == "" {
@@ -27,8 +28,8 @@ func ParseContext(s string) (int, error) {
 		return 0, fmt.Errorf("%q is not a context length (try 8k, 32K or 131072)", s)
 	}
 	v := n * float64(mult)
-	if v < 1 || v > 1<<30 || v != math.Trunc(v) {
-		return 0, fmt.Errorf("context length %q is out of range (1 to 1G tokens, whole tokens)", s)
+	if v < MinContextTokens || v > MaxContextTokens || v != math.Trunc(v) {
+		return 0, fmt.Errorf("context length %q is out of range (256 to 1G tokens, whole tokens)", s)
 	}
 	return int(v), nil
 }

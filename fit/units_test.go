@@ -10,7 +10,7 @@ import (
 func TestParseContext(t *testing.T) {
 	good := map[string]int{
 		"8k": 8192, "32K": 32768, "131072": 131072, "128k": 131072, "1m": 1 << 20,
-		" 4k ": 4096, "0.5k": 512, "40960": 40960,
+		" 4k ": 4096, "0.5k": 512, "40960": 40960, "256": MinContextTokens, "1024m": MaxContextTokens,
 	}
 	for in, want := range good {
 		t.Run(in, func(t *testing.T) {
@@ -19,7 +19,7 @@ func TestParseContext(t *testing.T) {
 			assert.Equal(t, want, got)
 		})
 	}
-	for _, in := range []string{"", "k", "12x", "-8k", "0", "0.3", "NaN", "Inf", "2000m", "8kk"} {
+	for _, in := range []string{"", "k", "12x", "-8k", "0", "0.3", "NaN", "Inf", "2000m", "8kk", "1", "255", "0.2k", "1025m"} {
 		t.Run("bad "+in, func(t *testing.T) {
 			_, err := ParseContext(in)
 			assert.Error(t, err)

@@ -22,11 +22,16 @@ func Grade(m Model, r Request, b Budget) Verdict {
 		v.GPUMemoryUtilization = float64(pct) / 100
 	}
 	limit := m.ContextLimit()
-	v.MaxContext = s.maxContext(r, w, b.FreeBytes, usable, limit)
 	// Beyond max_position_embeddings vLLM refuses to start: never "fits".
 	beyond := limit > 0 && r.Context > limit
+	fits := !beyond && fitsIn(r.Runtime, &n, b.FreeBytes, usable)
+	known := 0 // a context known to fit: the search starts there
+	if fits {
+		known = r.Context
+	}
+	v.MaxContext = s.maxContext(r, w, b.FreeBytes, usable, limit, known)
 	switch {
-	case !beyond && fitsIn(r.Runtime, &n, b.FreeBytes, usable):
+	case fits:
 		v.Status = Fits
 		_, in := room(r.Runtime, b.FreeBytes, usable, n.outside)
 		if r.Runtime == VLLM {
@@ -53,25 +58,34 @@ func (m Model) ContextLimit() int {
 	return m.text().MaxPositionEmbeddings
 }
 
-// maxContext is the largest context, in steps of 256 tokens from
-// minContext(limit) up to limit (or 1M tokens when the limit is unknown),
-// that fits free bytes now; 0 when even the shortest does not.
-func (s *shape) maxContext(r Request, w int64, free, usable uint64, limit int) int {
+// maxContext is the largest context, in steps of 256 tokens up to limit
+// (or 1M tokens when the limit is unknown), that fits free bytes now; 0
+// when none from minContext(limit) up does. known, when not 0, is a
+// context already seen to fit: the search starts from it, so that a
+// request that fits never reports a shorter maximum than itself. The
+// search is a bisection over at most MaxContextTokens/256 steps, and a
+// need too large to compute counts as not fitting.
+func (s *shape) maxContext(r Request, w int64, free, usable uint64, limit, known int) int {
 	floor := minContext(limit)
 	if limit <= 0 {
 		limit = 1 << 20
 	}
+	limit = min(limit, MaxContextTokens)
 	fits := func(ctx int) bool {
 		n, err := s.need(r, w, ctx)
 		return err == nil && fitsIn(r.Runtime, &n, free, usable)
 	}
-	if !fits(floor) {
-		return 0
+	lo := known
+	if lo <= 0 || lo > limit {
+		if !fits(floor) {
+			return 0
+		}
+		lo = floor
 	}
 	if fits(limit) {
 		return limit
 	}
-	lo, hi := floor, limit // lo fits; hi does not
+	hi := limit // lo fits; hi does not
 	for hi-lo > 256 {
 		mid := (lo + (hi-lo)/2) / 256 * 256
 		if mid <= lo {

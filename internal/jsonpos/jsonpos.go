@@ -206,7 +206,11 @@ func (e Element) Decode(v any, strict bool) error {
 // where the field appears (or the entry's first line if it is absent).
 func (e Element) Errorf(field, format string, args ...any) error {
 	off := e.offset
-	if i := bytes.Index(e.Raw, []byte(`"`+field+`"`)); i >= 0 {
+	leaf := field // "a.b[2].c" is found by its last key, "c"
+	if i := strings.LastIndexAny(leaf, ".]"); i >= 0 {
+		leaf = leaf[i+1:]
+	}
+	if i := bytes.Index(e.Raw, []byte(`"`+leaf+`"`)); leaf != "" && i >= 0 {
 		off += int64(i)
 	}
 	return e.file.errorAt(off, field, fmt.Sprintf(format, args...))
