@@ -88,9 +88,37 @@ type verdictJSON struct {
 	Reason                   string        `json:"reason,omitempty"`
 }
 
+// launchJSON holds each runtime's command line, null where that runtime
+// has none (the notes say why).
 type launchJSON struct {
-	VLLM     string `json:"vllm"`
-	LlamaCpp string `json:"llama.cpp"`
+	VLLM     *string `json:"vllm"`
+	LlamaCpp *string `json:"llama.cpp"`
+}
+
+// launchNotes are the notes a launch adds to the report: why a runtime
+// has no line, then what the lines given need.
+func launchNotes(lc fit.LaunchCommands) []string {
+	var notes []string
+	for _, l := range []struct {
+		name string
+		line fit.LaunchLine
+	}{{"vLLM", lc.VLLM}, {"llama.cpp", lc.LlamaCpp}} {
+		switch {
+		case l.line.Command == "":
+			notes = append(notes, "no "+l.name+" command line: "+l.line.Why)
+		case l.line.Status == fit.NeedsFreeing:
+			notes = append(notes, "the "+l.name+" command line holds once memory is freed")
+		}
+	}
+	return append(notes, lc.Notes...)
+}
+
+// orNull is s, or nil when s is empty.
+func orNull(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 // request reads the flags into a fit.Request; a bad value is a usage error
@@ -122,7 +150,7 @@ func (c *fitCmd) Run(a *app) error {
 	}
 	e, err := m.Estimate(r)
 	if err != nil {
-		if errors.Is(err, fit.ErrUnsupported) || errors.Is(err, fit.ErrBadRequest) {
+		if errors.Is(err, fit.ErrUnsupported) || errors.Is(err, fit.ErrBadRequest) || errors.Is(err, fit.ErrOutOfRange) {
 			return usageError{fmt.Errorf("%s: %w", m.ID, err)}
 		}
 		return fmt.Errorf("estimating %s: %w", m.ID, err)
@@ -154,9 +182,9 @@ func (c *fitCmd) Run(a *app) error {
 		rep.Status, rep.MaxContext, rep.FreeBytes = &status, &maxCtx, &free
 		lc := fit.Launch(m, r, v, b)
 		rep.launch = lc
-		rep.Launch = &launchJSON{lc.VLLM, lc.LlamaCpp}
-		for _, n := range lc.Notes {
-			if !slices.Contains(rep.Notes, n) && !strings.Contains(n, "max_position_embeddings") {
+		rep.Launch = &launchJSON{orNull(lc.VLLM.Command), orNull(lc.LlamaCpp.Command)}
+		for _, n := range launchNotes(lc) {
+			if !slices.Contains(rep.Notes, n) {
 				rep.Notes = append(rep.Notes, n)
 			}
 		}
@@ -250,6 +278,9 @@ func checkpointBytes(dir string) (int64, error) {
 		if v.Metadata.TotalSize < 0 {
 			return 0, fmt.Errorf("%s: metadata.total_size %d is negative", idx, v.Metadata.TotalSize)
 		}
+		if v.Metadata.TotalSize > fit.MaxCheckpointBytes {
+			return 0, fmt.Errorf("%s: metadata.total_size %d is beyond any real checkpoint (at most %d)", idx, v.Metadata.TotalSize, int64(fit.MaxCheckpointBytes))
+		}
 		if v.Metadata.TotalSize > 0 {
 			return v.Metadata.TotalSize, nil
 		}
@@ -273,8 +304,8 @@ func checkpointBytes(dir string) (int64, error) {
 		if !st.Mode().IsRegular() {
 			return 0, fmt.Errorf("sizing %s: not a regular file", f)
 		}
-		if total += st.Size(); total < 0 {
-			return 0, fmt.Errorf("sizing %s: the shards add up to more than any real checkpoint", dir)
+		if total += st.Size(); total < 0 || total > fit.MaxCheckpointBytes {
+			return 0, fmt.Errorf("sizing %s: the shards add up to more than any real checkpoint (at most %d bytes)", dir, int64(fit.MaxCheckpointBytes))
 		}
 	}
 	return total, nil
@@ -431,7 +462,7 @@ func printFit(a *app, rep fitReport) {
 			fmt.Fprintln(w)
 		}
 	}
-	for _, l := range []string{rep.launch.VLLM, rep.launch.LlamaCpp} {
+	for _, l := range []string{rep.launch.VLLM.Command, rep.launch.LlamaCpp.Command} {
 		if l != "" {
 			fmt.Fprintln(w, "  "+gpu.Clean(l))
 		}

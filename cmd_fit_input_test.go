@@ -74,6 +74,8 @@ func TestFitConfigRefusesBadInputFiles(t *testing.T) {
 	require.NoError(t, os.Mkdir(filepath.Join(dirIndex, indexFile), 0o755))
 	badIndex := checkpoint(t, "bad-index", map[string]int64{indexFile: 0})
 	require.NoError(t, os.WriteFile(filepath.Join(badIndex, indexFile), []byte(`{"metadata": {"total_size": "big"}}`), 0o644))
+	hugeIndex := checkpoint(t, "huge-index", map[string]int64{indexFile: 0})
+	require.NoError(t, os.WriteFile(filepath.Join(hugeIndex, indexFile), []byte(`{"metadata": {"total_size": 4611686018427387904}}`), 0o644))
 	dangling := checkpoint(t, "dangling-index", nil)
 	require.NoError(t, os.Symlink(filepath.Join(dangling, "blobs", "gone"), filepath.Join(dangling, indexFile)))
 	fifoConfig := filepath.Join(t.TempDir(), "config.json")
@@ -85,6 +87,7 @@ func TestFitConfigRefusesBadInputFiles(t *testing.T) {
 		"index is a directory": {dirIndex, "is a directory"},
 		"index is not JSON":    {badIndex, indexFile},
 		"index dangles":        {dangling, "no such file"},
+		"index is absurd":      {hugeIndex, "beyond any real checkpoint"},
 		"config is a FIFO":     {fifoConfig, "named pipe"},
 		"config is endless":    {"/dev/zero", "is a device"},
 		"config is huge":       {huge, "larger than 4 MiB"},
@@ -107,6 +110,44 @@ func TestFitConfigRefusesBadInputFiles(t *testing.T) {
 			assert.Contains(t, errOut, tc.says)
 			assert.Contains(t, errOut, "--config")
 			assert.Equal(t, 1, strings.Count(errOut, "\n"), "one line: %q", errOut)
+		})
+	}
+}
+
+// TestFitRefusesAbsurdConfigs: the reported configs that once wrapped to
+// a "fits" are usage errors (exit 2) naming the field or the limit.
+func TestFitRefusesAbsurdConfigs(t *testing.T) {
+	qwen3Next := `{"model_type":"qwen3_next","hidden_size":2048,"intermediate_size":5120,"num_hidden_layers":48,
+"num_attention_heads":16,"num_key_value_heads":2,"head_dim":256,"vocab_size":151936,"num_experts":512,
+"num_experts_per_tok":10,"moe_intermediate_size":512,"shared_expert_intermediate_size":512,
+"full_attention_interval":4,"linear_num_key_heads":16,"linear_num_value_heads":-65000,
+"linear_key_head_dim":128,"linear_value_head_dim":128,"linear_conv_kernel_dim":4}`
+	longLlama := strings.Replace(llamaConfig, `"torch_dtype"`, `"max_position_embeddings":4611686018427387904,"torch_dtype"`, 1)
+	wide := `{"model_type":"llama","hidden_size":65536,"num_hidden_layers":4096,"num_attention_heads":65536,"head_dim":4,
+"vocab_size":10,"intermediate_size":16,"max_position_embeddings":1073741824}`
+	tests := map[string]struct {
+		config string
+		args   []string
+		says   string
+	}{
+		"negative linear heads":          {qwen3Next, nil, `"linear_num_value_heads": model`},
+		"max_position_embeddings 2^62":   {longLlama, nil, `"max_position_embeddings"`},
+		"a cache beyond 1 EiB":           {wide, []string{"--context", "1024m"}, "needs more than 1 EiB"},
+		"a context below 256 tokens":     {llamaConfig, []string{"--context", "1"}, "--context"},
+		"a context beyond 1G tokens":     {llamaConfig, []string{"--context", "1025m"}, "out of range"},
+		"free memory beyond any GPU":     {llamaConfig, []string{"--free", "1000000TB"}, "--free"},
+		"free memory beyond the card":    {llamaConfig, []string{"--free", "200GiB"}, "--free"},
+		"a context that is not a number": {llamaConfig, []string{"--context", "lots"}, "--context"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "config.json")
+			require.NoError(t, os.WriteFile(path, []byte(tc.config), 0o644))
+			args := append([]string{noGPU, "--gpu", rtxPro, "fit", "--config", path, "--json"}, tc.args...)
+			code, out, errOut := runCLI(t, args...)
+			assert.Equal(t, 2, code, "stdout %q stderr %q", out, errOut)
+			assert.Contains(t, errOut, tc.says)
+			assert.Empty(t, out, "no figure is printed")
 		})
 	}
 }

@@ -143,3 +143,33 @@ func TestModelsJSON(t *testing.T) {
 	assert.Contains(t, out, "Qwen/Qwen3-32B")
 	assert.Contains(t, out, "256 MiB")
 }
+
+// TestFitLaunchLinesFollowTheirOwnRuntime is the reported case: graded
+// under llama.cpp with 80 GiB free, fit printed `vllm serve …
+// --gpu-memory-utilization 0.00`. Each line now comes from its own
+// runtime's grade, and a runtime without one is null with a note.
+func TestFitLaunchLinesFollowTheirOwnRuntime(t *testing.T) {
+	launch := func(args ...string) (map[string]any, []any) {
+		t.Helper()
+		code, out, errOut := runCLI(t, append([]string{noGPU, "--gpu", rtxPro, "fit", "--json"}, args...)...)
+		require.Equal(t, 0, code, errOut)
+		var rep map[string]any
+		require.NoError(t, json.Unmarshal([]byte(out), &rep))
+		return rep["launch"].(map[string]any), rep["notes"].([]any)
+	}
+	l, _ := launch("Qwen/Qwen3-32B", "--free", "80GiB", "--runtime", "llama.cpp")
+	require.NotNil(t, l["vllm"])
+	assert.NotContains(t, l["vllm"], "--gpu-memory-utilization 0.00")
+	assert.Contains(t, l["vllm"], "--gpu-memory-utilization 0.")
+	assert.Contains(t, l["llama.cpp"], "llama-server")
+
+	l, notes := launch("Qwen/Qwen3-32B", "--precision", "q4_k_m")
+	assert.Nil(t, l["vllm"], "vLLM does not load GGUF files")
+	assert.Contains(t, notes, "no vLLM command line: GGUF types run under llama.cpp: not supported by this runtime")
+	assert.NotNil(t, l["llama.cpp"])
+
+	l, notes = launch("Llama-3.3-70B", "--precision", "bf16")
+	assert.Nil(t, l["vllm"], "too big: no line")
+	assert.Nil(t, l["llama.cpp"])
+	assert.Contains(t, notes, "no vLLM command line: too big for this card at bf16 under vllm")
+}

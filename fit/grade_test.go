@@ -175,12 +175,42 @@ func TestLaunch(t *testing.T) {
 	r := Request{Precision: BF16, Context: 32768}
 	b := rtx6000(90 * GiB)
 	lc := Launch(m, r, Grade(m, r, b), b)
-	assert.Equal(t, "vllm serve Qwen/Qwen3-32B --max-model-len 32768 --gpu-memory-utilization 0.91", lc.VLLM)
-	assert.Equal(t, "llama-server -hf GGUF_REPO:BF16 -c 32768 -ngl 999 -fa on -np 1", lc.LlamaCpp)
+	assert.Equal(t, "vllm serve Qwen/Qwen3-32B --max-model-len 32768 --gpu-memory-utilization 0.91", lc.VLLM.Command)
+	assert.Equal(t, "llama-server -hf GGUF_REPO:BF16 -c 32768 -ngl 999 -fa on -np 1", lc.LlamaCpp.Command)
 	r = Request{Precision: FP8, KVDType: KVFP8, Context: 40960, TP: 2}
 	lc = Launch(m, r, Grade(m, r, b), b)
-	assert.Contains(t, lc.VLLM, "--tensor-parallel-size 2 --kv-cache-dtype fp8 --quantization fp8")
-	assert.Empty(t, lc.LlamaCpp)
+	assert.Contains(t, lc.VLLM.Command, "--tensor-parallel-size 2 --kv-cache-dtype fp8 --quantization fp8")
+	assert.Empty(t, lc.LlamaCpp.Command)
+	assert.Contains(t, lc.LlamaCpp.Why, "llama.cpp loads GGUF types")
+}
+
+// TestLaunchFollowsEachRuntimesGrade is the reported case: Qwen3-32B
+// graded under llama.cpp with 80 GiB free printed a vLLM line with
+// --gpu-memory-utilization 0.00. Each line now comes from its own
+// runtime's grade: a vLLM line is there only when vLLM's grade allows
+// one, with a utilisation above zero.
+func TestLaunchFollowsEachRuntimesGrade(t *testing.T) {
+	m := byID(t, loadCatalogue(t), "Qwen/Qwen3-32B")
+	for _, free := range []uint64{20 * GiB, 66 * GiB, 70 * GiB, 80 * GiB, 96 * GiB} {
+		for _, rt := range Runtimes {
+			r := Request{Precision: BF16, Runtime: rt, Context: 32768}
+			b := rtx6000(free)
+			lc := Launch(m, r, Grade(m, r, b), b)
+			for lrt, l := range map[Runtime]LaunchLine{VLLM: lc.VLLM, LlamaCpp: lc.LlamaCpp} {
+				q := r
+				q.Runtime = lrt
+				own := Grade(m, q, b)
+				assert.Equal(t, own.Status, l.Status, "%s line graded under %s", lrt, rt)
+				if own.Status == TooBig {
+					assert.Empty(t, l.Command)
+					assert.NotEmpty(t, l.Why)
+				}
+			}
+			if lc.VLLM.Command != "" {
+				assert.NotContains(t, lc.VLLM.Command, "--gpu-memory-utilization 0.00", "free %s under %s", FormatGiB(free), rt)
+			}
+		}
+	}
 }
 
 func TestDecode(t *testing.T) {

@@ -2,6 +2,7 @@ package fit
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -35,64 +36,113 @@ func DecodeTokensPerSecond(m Model, r Request, bandwidthBytesPerS uint64) (float
 	return DecodeEfficiency * float64(bandwidthBytesPerS) / perToken, true
 }
 
-// LaunchCommands are command lines that start the model as graded.
-// A runtime that cannot run the model at that precision gets "".
+// LaunchLine is one runtime's command line, from that runtime's own
+// grade, or the reason it has none.
+type LaunchLine struct {
+	Command string // "" when the runtime has no line
+	Why     string // why Command is "": the runtime cannot load the precision, or the model is too big
+	Status  Status // the runtime's own grade, at the same precision, context and budget
+}
+
+// LaunchCommands are command lines that start the model: vLLM's `vllm
+// serve` and llama.cpp's llama-server, each graded under its own runtime.
 type LaunchCommands struct {
-	VLLM     string   `json:"vllm"`
-	LlamaCpp string   `json:"llama_cpp"`
-	Notes    []string `json:"notes,omitempty"`
+	VLLM     LaunchLine
+	LlamaCpp LaunchLine
+	Notes    []string // about the lines given (placeholders, pre-quantised checkpoints)
+}
+
+// For is rt's line; transformers has none.
+func (lc LaunchCommands) For(rt Runtime) LaunchLine {
+	switch rt {
+	case VLLM:
+		return lc.VLLM
+	case LlamaCpp:
+		return lc.LlamaCpp
+	}
+	return LaunchLine{Why: "transformers has no server command line"}
 }
 
 // ggufName is the quantisation tag of a GGUF file, as -hf REPO:TAG takes it.
 var ggufName = map[Precision]string{Native: "BF16", BF16: "BF16", Q8_0: "Q8_0", Q6_K: "Q6_K", Q5_K_M: "Q5_K_M", Q4_K_M: "Q4_K_M"}
 
-// Launch writes the vLLM and llama.cpp command lines for m as v graded it:
-// the context that fits (the requested one, or MaxContext when only a
-// shorter one does) and, for vLLM, the --gpu-memory-utilization the free
-// memory allows (or, when memory must be freed first, the one the model
-// needs). Flags are those of vLLM's `vllm serve` and llama.cpp's
-// llama-server.
+// Launch writes the vLLM and llama.cpp command lines for m under r and
+// budget b. v is the grade under r.Runtime; the other runtime is graded
+// here, so that each line follows its own runtime's verdict: the context
+// that fits (the requested one, or MaxContext when only a shorter one
+// does) and, for vLLM, the --gpu-memory-utilization the free memory
+// allows (or, when memory must be freed first, the one the model needs).
+// A runtime that cannot load the precision, or for which the model is too
+// big, gets no line and a reason. Flags are those of vLLM's `vllm serve`
+// and llama.cpp's llama-server.
 func Launch(m Model, r Request, v Verdict, b Budget) LaunchCommands {
 	r = r.normal()
 	var lc LaunchCommands
-	ctx := r.Context
-	switch v.Status {
-	case FitsShorter:
-		ctx = v.MaxContext
-	case TooBig:
-		lc.Notes = append(lc.Notes, "too big for this card at "+string(r.Precision)+": no command line")
-		return lc
-	}
-	if lim := m.ContextLimit(); lim > 0 && ctx > lim {
-		lc.Notes = append(lc.Notes, fmt.Sprintf("the config allows %d tokens of context (max_position_embeddings); vLLM refuses more", lim))
-	}
-	lc.VLLM = launchVLLM(m, r, v, b, ctx, &lc.Notes)
-	tag, ok := ggufName[r.Precision]
-	if r.Precision == Native && m.QuantizationConfig != nil && strings.EqualFold(m.QuantizationConfig.QuantMethod, "mxfp4") {
-		tag = "MXFP4"
-	}
-	if ok {
-		parts := []string{"llama-server", "-hf", "GGUF_REPO:" + tag, "-c", fmt.Sprint(ctx), "-ngl", "999", "-fa", "on", "-np", "1"}
-		if r.KVDType == KVFP8 {
-			parts = append(parts, "-ctk", "q8_0", "-ctv", "q8_0")
+	for _, rt := range []Runtime{VLLM, LlamaCpp} {
+		q, g := r, v
+		q.Runtime = rt
+		if rt != r.Runtime {
+			g = Grade(m, q, b)
 		}
-		lc.LlamaCpp = strings.Join(parts, " ")
-		lc.Notes = append(lc.Notes, "GGUF_REPO: a Hugging Face repository holding a GGUF conversion of "+m.ID)
+		l := LaunchLine{Status: g.Status}
+		switch {
+		case g.Reason != "":
+			l.Why = g.Reason
+		case g.Status == TooBig:
+			l.Why = "too big for this card at " + string(r.Precision) + " under " + string(rt)
+		default:
+			ctx := q.Context
+			if g.Status == FitsShorter {
+				ctx = g.MaxContext
+			}
+			if lim := m.ContextLimit(); lim > 0 && ctx > lim {
+				// Beyond max_position_embeddings vLLM refuses to start.
+				ctx = lim
+				note := fmt.Sprintf("the launch lines ask for %s tokens, the config's limit (max_position_embeddings)", FormatContext(lim))
+				if !slices.Contains(lc.Notes, note) {
+					lc.Notes = append(lc.Notes, note)
+				}
+			}
+			if rt == VLLM {
+				l.Command, l.Why = launchVLLM(m, q, g, b, ctx)
+			} else {
+				l.Command, l.Why = launchLlamaCpp(m, q, ctx, &lc.Notes)
+			}
+		}
+		if rt == VLLM {
+			lc.VLLM = l
+		} else {
+			lc.LlamaCpp = l
+		}
 	}
 	return lc
 }
 
-// launchVLLM writes the vllm serve line, or "" with a note saying why not.
-func launchVLLM(m Model, r Request, v Verdict, b Budget, ctx int, notes *[]string) string {
+// launchLlamaCpp writes the llama-server line, or "" and why not.
+func launchLlamaCpp(m Model, r Request, ctx int, notes *[]string) (string, string) {
+	tag, ok := ggufName[r.Precision]
+	if r.Precision == Native && m.QuantizationConfig != nil && strings.EqualFold(m.QuantizationConfig.QuantMethod, "mxfp4") {
+		tag = "MXFP4"
+	}
+	if !ok {
+		return "", "no GGUF type for " + string(r.Precision)
+	}
+	parts := []string{"llama-server", "-hf", "GGUF_REPO:" + tag, "-c", fmt.Sprint(ctx), "-ngl", "999", "-fa", "on", "-np", "1"}
+	if r.KVDType == KVFP8 {
+		parts = append(parts, "-ctk", "q8_0", "-ctv", "q8_0")
+	}
+	*notes = append(*notes, "GGUF_REPO: a Hugging Face repository holding a GGUF conversion of "+m.ID)
+
+	return strings.Join(parts, " "), ""
+}
+
+// launchVLLM writes the vllm serve line, or "" and why not.
+func launchVLLM(m Model, r Request, v Verdict, b Budget, ctx int) (string, string) {
 	switch {
-	case r.Precision.gguf():
-		return ""
 	case r.Precision == INT8 || r.Precision == AWQ4:
-		*notes = append(*notes, "vLLM runs "+string(r.Precision)+" from a pre-quantised checkpoint of "+m.ID+"; serve that repository with the same flags")
-		return ""
+		return "", "vLLM runs " + string(r.Precision) + " from a pre-quantised checkpoint of " + m.ID + "; serve that repository with the same flags"
 	case r.Precision == BF16 && m.QuantizationConfig != nil:
-		*notes = append(*notes, "vLLM does not dequantise "+m.ID+" to bf16; serve a bf16 checkpoint")
-		return ""
+		return "", "vLLM does not dequantise " + m.ID + " to bf16; serve a bf16 checkpoint"
 	}
 	util := v.GPUMemoryUtilization
 	if v.Status == NeedsFreeing {
@@ -113,5 +163,5 @@ func launchVLLM(m Model, r Request, v Verdict, b Budget, ctx int, notes *[]strin
 	if r.Precision == FP8 {
 		parts = append(parts, "--quantization", "fp8")
 	}
-	return strings.Join(parts, " ")
+	return strings.Join(parts, " "), ""
 }

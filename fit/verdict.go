@@ -59,7 +59,7 @@ func (m Model) ContextLimit() int {
 }
 
 // maxContext is the largest context, in steps of 256 tokens up to limit
-// (or 1M tokens when the limit is unknown), that fits free bytes now; 0
+// (or, when the limit is unknown, 1M tokens or known if longer), that fits free bytes now; 0
 // when none from minContext(limit) up does. known, when not 0, is a
 // context already seen to fit: the search starts from it, so that a
 // request that fits never reports a shorter maximum than itself. The
@@ -68,7 +68,7 @@ func (m Model) ContextLimit() int {
 func (s *shape) maxContext(r Request, w int64, free, usable uint64, limit, known int) int {
 	floor := minContext(limit)
 	if limit <= 0 {
-		limit = 1 << 20
+		limit = max(1<<20, known) // unknown: 1M tokens, or the request
 	}
 	limit = min(limit, MaxContextTokens)
 	fits := func(ctx int) bool {

@@ -60,9 +60,9 @@ func (d detail) View(f focus) []string {
 		ls = append(ls, line{d.breakdown(e, f.budget), 2}, line{d.figures(e, f.budget), 3})
 	}
 	lc := fit.Launch(m, r, v, f.budget)
-	ls = append(ls, line{d.command(lc.VLLM, "vllm", lc.Notes), 4})
-	if lc.LlamaCpp != "" {
-		ls = append(ls, line{d.command(lc.LlamaCpp, "llama.cpp", nil), 6})
+	ls = append(ls, line{d.command(lc.VLLM, "vllm"), 4})
+	if lc.LlamaCpp.Command != "" || r.Runtime == fit.LlamaCpp {
+		ls = append(ls, line{d.command(lc.LlamaCpp, "llama.cpp"), 6})
 	}
 	ls = append(ls, line{d.maxContexts(f), 5}, line{d.decode(f), 7})
 	if f.watched {
@@ -148,15 +148,14 @@ func (d detail) figures(e fit.Estimate, b fit.Budget) string {
 }
 
 // command is a launch line, or why there is none.
-func (d detail) command(cmd, runtime string, notes []string) string {
-	if cmd != "" {
-		return "$ " + cmd
+func (d detail) command(l fit.LaunchLine, runtime string) string {
+	if l.Command != "" && l.Status == fit.NeedsFreeing {
+		return "$ " + l.Command + d.styles.Faint.Render("  (once memory is freed)")
 	}
-	why := "no command line at this precision"
-	if len(notes) > 0 {
-		why = notes[0]
+	if l.Command != "" {
+		return "$ " + l.Command
 	}
-	return d.styles.Faint.Render(runtime + ": " + why)
+	return d.styles.Faint.Render(runtime + ": no command line: " + l.Why)
 }
 
 // maxContexts is the longest context that fits now at each precision shown.

@@ -311,7 +311,7 @@ func TestCopyLaunchCommand(t *testing.T) {
 	m = next.(Model)
 	require.NotNil(t, cmd)
 	f := m.focus()
-	want := fit.Launch(f.model, f.request, f.verdict, f.budget).VLLM
+	want := fit.Launch(f.model, f.request, f.verdict, f.budget).VLLM.Command
 	require.True(t, strings.HasPrefix(want, "vllm serve Qwen/Qwen3-32B --max-model-len 8192"), want)
 	assert.Equal(t, tea.SetClipboard(want)(), cmd())
 	assert.Contains(t, screen(m), "copied (OSC 52): vllm serve Qwen/Qwen3-32B")

@@ -77,18 +77,16 @@ func (m *Model) copyLaunch() tea.Cmd {
 		return nil
 	}
 	lc := fit.Launch(f.model, f.request, f.verdict, f.budget)
-	cmd := lc.VLLM
-	if f.request.Runtime == fit.LlamaCpp || cmd == "" {
-		cmd = lc.LlamaCpp
-	}
-	if cmd == "" && f.request.Runtime == fit.LlamaCpp {
-		cmd = lc.VLLM
+	// The chosen runtime's line; else the other's, graded on its own.
+	own := lc.For(f.request.Runtime)
+	cmd := own.Command
+	for _, l := range []fit.LaunchLine{lc.VLLM, lc.LlamaCpp} {
+		if cmd == "" {
+			cmd = l.Command
+		}
 	}
 	if cmd == "" {
-		m.flash = "no launch command for " + f.model.Name + " at " + string(f.request.Precision)
-		if len(lc.Notes) > 0 {
-			m.flash += ": " + lc.Notes[0]
-		}
+		m.flash = "no launch command for " + f.model.Name + " at " + string(f.request.Precision) + ": " + own.Why
 		return nil
 	}
 	m.flash = "copied (OSC 52): " + cmd
