@@ -30,6 +30,10 @@ func FuzzLoadConfig(f *testing.F) {
 	f.Add([]byte(`{"model_type":"llama","hidden_size":4096,"num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,"vocab_size":128256,"intermediate_size":14336}`))
 	f.Add([]byte(`{"model_type":"gemma3","text_config":{"hidden_size":5376,"num_hidden_layers":62,"num_attention_heads":32,"num_key_value_heads":16,"head_dim":128,"vocab_size":262208,"sliding_window":1024},"vision_config":{"hidden_size":1152,"num_hidden_layers":27,"patch_size":14,"image_size":896}}`))
 	f.Add([]byte(`{"model_type":"nemotron-nas","hidden_size":64,"num_hidden_layers":2,"num_attention_heads":8,"vocab_size":10,"block_configs":[{"attention":{"n_heads_in_group":8},"ffn":{"ffn_mult":2}},{"attention":{"no_op":true},"ffn":{"no_op":true}}]}`))
+	// Hostile seeds: the reported wrap-arounds and a cache beyond 1 EiB.
+	f.Add([]byte(`{"model_type":"qwen3_next","hidden_size":2048,"num_hidden_layers":48,"num_attention_heads":16,"num_key_value_heads":2,"head_dim":256,"vocab_size":151936,"full_attention_interval":4,"linear_num_key_heads":16,"linear_num_value_heads":-65000,"linear_key_head_dim":128,"linear_value_head_dim":128,"linear_conv_kernel_dim":4}`))
+	f.Add([]byte(`{"model_type":"llama","hidden_size":4096,"num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,"vocab_size":128256,"intermediate_size":14336,"max_position_embeddings":4611686018427387904}`))
+	f.Add([]byte(`{"model_type":"llama","hidden_size":65536,"num_hidden_layers":4096,"num_attention_heads":65536,"head_dim":4,"vocab_size":10,"intermediate_size":16,"max_position_embeddings":1073741824}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := LoadConfig(bytes.NewReader(b), "config.json")
 		if err != nil {
@@ -51,8 +55,7 @@ func exercise(t *testing.T, ms []Model) {
 				if e, err := m.Estimate(r); err == nil && e.TotalBytes < e.WeightsBytes {
 					t.Fatalf("%s: total %d below weights %d", m.ID, e.TotalBytes, e.WeightsBytes)
 				}
-				v := Grade(m, r, Budget{FreeBytes: 40 * GiB, UsableBytes: 96 * GiB})
-				Launch(m, r, v, Budget{FreeBytes: 40 * GiB, UsableBytes: 96 * GiB})
+				checkGrade(t, m, r, Budget{FreeBytes: 40 * GiB, UsableBytes: 96 * GiB}, m.ID)
 			}
 		}
 	}
