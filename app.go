@@ -1,14 +1,14 @@
 package main
 
 import (
-	"bytes"
 	_ "embed"
+	"errors"
 	"fmt"
 	"io"
 
+	"github.com/headroom-dev/headroom/catalog"
 	"github.com/headroom-dev/headroom/fit"
 	"github.com/headroom-dev/headroom/gpu"
-	"github.com/headroom-dev/headroom/internal/inputfile"
 )
 
 // builtinModels is the model catalogue shipped in the binary.
@@ -29,67 +29,43 @@ type app struct {
 	cli            *CLI
 
 	cardsRead bool
-	cardList  []gpu.Card
+	cardList  []catalog.Card
 	cardsErr  error
 }
 
-// maxCatalogueBytes bounds a catalogue given with --models or --gpus: a
-// catalogue of 20,000 models, each with its sources, is about 75 MB, and
-// the built-in ones are under 100 KB.
-const maxCatalogueBytes = 128 << 20
-
-// open returns the catalogue named by a catalogue flag (a regular file of
-// at most maxCatalogueBytes, read under the input rules), or the built-in
-// bytes. A file that cannot be used is a usage error naming the flag.
-func open(flag, path, builtin string, data []byte) (io.Reader, string, error) {
-	if path == "" {
-		return bytes.NewReader(data), builtin + " (built in)", nil
-	}
-	b, err := inputfile.Read(path, maxCatalogueBytes)
-	if err != nil {
-		return nil, path, usageError{fmt.Errorf("%s: %w", flag, err)}
-	}
-	return bytes.NewReader(b), path, nil
+// modelsFile and cardsFile are where the catalogues come from: the files
+// --models and --gpus name, or the built-in ones.
+func (a *app) modelsFile() catalog.File {
+	return catalog.File{Flag: "--models", Path: a.cli.ModelsFile, Name: "models.json", Builtin: builtinModels}
 }
 
-// models loads the model catalogue named by --models, or the built-in one.
+func (a *app) cardsFile() catalog.File {
+	return catalog.File{Flag: "--gpus", Path: a.cli.GPUsFile, Name: "gpus.json", Builtin: builtinCards}
+}
+
+// models loads the model catalogue. Any fault in it is a usage error.
 func (a *app) models() ([]fit.Model, error) {
-	r, name, err := open("--models", a.cli.ModelsFile, "models.json", builtinModels)
-	if err != nil {
-		return nil, err
-	}
-	ms, err := fit.Load(r, name)
+	ms, err := catalog.LoadModels(a.modelsFile())
 	if err != nil {
 		return nil, usageError{err}
 	}
 	return ms, nil
 }
 
-// cards is the card catalogue named by --gpus, or the built-in one, read
-// once.
-func (a *app) cards() ([]gpu.Card, error) {
+// cards is the card catalogue, read once.
+func (a *app) cards() ([]catalog.Card, error) {
 	if !a.cardsRead {
-		a.cardList, a.cardsErr = a.readCards()
+		a.cardList, a.cardsErr = catalog.LoadCards(a.cardsFile())
+		if a.cardsErr != nil {
+			a.cardsErr = usageError{a.cardsErr}
+		}
 		a.cardsRead = true
 	}
 	return a.cardList, a.cardsErr
 }
 
-// readCards reads the card catalogue.
-func (a *app) readCards() ([]gpu.Card, error) {
-	r, name, err := open("--gpus", a.cli.GPUsFile, "gpus.json", builtinCards)
-	if err != nil {
-		return nil, err
-	}
-	cs, err := gpu.LoadCards(r, name)
-	if err != nil {
-		return nil, usageError{err}
-	}
-	return cs, nil
-}
-
 // catalogues loads both catalogues: the models and the cards.
-func (a *app) catalogues() ([]fit.Model, []gpu.Card, error) {
+func (a *app) catalogues() ([]fit.Model, []catalog.Card, error) {
 	models, err := a.models()
 	if err != nil {
 		return nil, nil, err
@@ -101,17 +77,18 @@ func (a *app) catalogues() ([]fit.Model, []gpu.Card, error) {
 	return models, cards, nil
 }
 
-// errNoGPU marks a failure to read any live GPU.
-type errNoGPU struct{ err error }
+// noGPUError is the one way headroom says that no live GPU could be read;
+// callers recognise it with errors.As.
+type noGPUError struct{ err error }
 
 // Error says that no live GPU could be read, and why.
-func (e errNoGPU) Error() string { return "no live GPU: " + e.err.Error() }
+func (e *noGPUError) Error() string { return "no live GPU: " + e.err.Error() }
 
 // Unwrap returns why no GPU could be read.
-func (e errNoGPU) Unwrap() error { return e.err }
+func (e *noGPUError) Unwrap() error { return e.err }
 
 // source picks what to sample: the demo, a planned card, or the live GPU.
-// When the live GPU cannot be read it returns errNoGPU; fallback then
+// When the live GPU cannot be read it returns a *noGPUError; callers then
 // decides whether to plan for the default card instead.
 func (a *app) source() (gpu.Source, error) {
 	g := a.cli.Globals
@@ -119,19 +96,15 @@ func (a *app) source() (gpu.Source, error) {
 	case g.Demo:
 		return gpu.NewDemo(), nil
 	case g.GPU != "":
-		cards, err := a.cards()
+		c, err := a.card(g.GPU)
 		if err != nil {
 			return nil, err
 		}
-		c, err := gpu.FindCard(cards, g.GPU)
-		if err != nil {
-			return nil, usageError{fmt.Errorf("--gpu: %w", err)}
-		}
-		return gpu.Planning{Card: c}, nil
+		return catalog.Plan(c, ""), nil
 	}
 	src, err := gpu.OpenNVML(g.NVMLLib)
 	if err != nil {
-		return nil, errNoGPU{err}
+		return nil, &noGPUError{err}
 	}
 	return src, nil
 }
@@ -140,16 +113,13 @@ func (a *app) source() (gpu.Source, error) {
 // card when no GPU can be read. The reason is kept for the banner.
 func (a *app) sourceOrPlanning() (gpu.Source, error) {
 	src, err := a.source()
-	if nf, ok := err.(errNoGPU); ok {
-		cards, cerr := a.cards()
+	var nf *noGPUError
+	if errors.As(err, &nf) {
+		c, cerr := a.defaultCard()
 		if cerr != nil {
 			return nil, cerr
 		}
-		c, cerr := a.defaultCard(cards)
-		if cerr != nil {
-			return nil, cerr
-		}
-		return gpu.Planning{Card: c, Reason: nf.err.Error()}, nil
+		return catalog.Plan(c, nf.err.Error()), nil
 	}
 	return src, err
 }
@@ -157,11 +127,28 @@ func (a *app) sourceOrPlanning() (gpu.Source, error) {
 // defaultCard is the card planning falls back to when no GPU can be read.
 // A card catalogue without it is a usage error: the catalogue given with
 // --gpus cannot serve, and --gpu NAME chooses another card.
-func (a *app) defaultCard(cards []gpu.Card) (gpu.Card, error) {
-	c, err := gpu.FindCard(cards, gpu.DefaultCard)
+func (a *app) defaultCard() (catalog.Card, error) {
+	cards, err := a.cards()
 	if err != nil {
-		return gpu.Card{}, usageError{fmt.Errorf("%s has no %q, the card headroom plans for when no GPU can be read: add it, or choose a card with --gpu NAME",
-			a.cli.GPUsFile, gpu.DefaultCard)}
+		return catalog.Card{}, err
+	}
+	c, ok := catalog.Match(cards, catalog.DefaultCard)
+	if !ok {
+		return catalog.Card{}, usageError{fmt.Errorf("%s has no %q, the card headroom plans for when no GPU can be read: add it, or choose a card with --gpu NAME",
+			a.cli.GPUsFile, catalog.DefaultCard)}
+	}
+	return c, nil
+}
+
+// card finds the card --gpu names: a name, an alias or a unique part.
+func (a *app) card(name string) (catalog.Card, error) {
+	cards, err := a.cards()
+	if err != nil {
+		return catalog.Card{}, err
+	}
+	c, err := catalog.FindCard(cards, name)
+	if err != nil {
+		return catalog.Card{}, usageError{fmt.Errorf("--gpu: %w", err)}
 	}
 	return c, nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,8 +12,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/headroom-dev/headroom/catalog"
 	"github.com/headroom-dev/headroom/fit"
-	"github.com/headroom-dev/headroom/gpu"
+	"github.com/headroom-dev/headroom/report"
 )
 
 const proCard = "RTX PRO 6000 Blackwell Workstation"
@@ -50,7 +52,7 @@ func TestCardsJSONFields(t *testing.T) {
 		assert.Len(t, row["fitting_ids"], n, row["name"])
 		assert.LessOrEqual(t, n, last, "rows sorted by fitting models")
 		last = n
-		c, err := gpu.FindCard(cards, row["name"].(string))
+		c, err := catalog.FindCard(cards, row["name"].(string))
 		require.NoError(t, err)
 		assert.Equal(t, c.LaunchPriceUSD == nil, row["launch_price_usd"] == nil, "price null exactly when unknown: %s", c.Name)
 		assert.Equal(t, c.LaunchPriceUSD == nil, row["price_per_gb_usd"] == nil, c.Name)
@@ -77,7 +79,7 @@ func TestCardsVerdictRTXPro6000(t *testing.T) {
 	code, out, errOut := runCLI(t, noGPU, "--gpu", proCard, "cards")
 	require.Equal(t, 0, code, errOut)
 	grade := func(m fit.Model, name string) fit.Status {
-		c, err := gpu.FindCard(cards, name)
+		c, err := catalog.FindCard(cards, name)
 		require.NoError(t, err)
 		b := fit.Budget{FreeBytes: c.MemoryBytes, UsableBytes: c.MemoryBytes, TotalBytes: c.MemoryBytes}
 		return fit.Grade(m, fit.Request{Precision: fit.Native, Runtime: fit.VLLM, Context: 8192}, b).Status
@@ -98,7 +100,7 @@ func TestCardsVerdictRTXPro6000(t *testing.T) {
 	assert.ElementsMatch(t, onlyPro, modelsIn(fewer, models), "fit the RTX PRO 6000, not a 48 GB card")
 	more := section(t, out, "Need more than", "Configs allow")
 	assert.ElementsMatch(t, tooBig, modelsIn(more, models), "need more than 96 GB")
-	assert.Contains(t, out, "Need more than 95.6 GiB at native · vllm · 8K: "+count(len(tooBig), "model"))
+	assert.Contains(t, out, "Need more than 95.6 GiB at native · vllm · 8K: "+fmt.Sprintf("%d models", len(tooBig)))
 	assert.Contains(t, out, "Verdict for "+proCard+" (--gpu)")
 }
 
@@ -139,20 +141,20 @@ func modelsIn(words map[string]bool, models []fit.Model) []string {
 
 func TestCardsDefaultCardWithoutGPU(t *testing.T) {
 	v := cardsJSON(t)["verdict"].(map[string]any)
-	assert.Equal(t, gpu.DefaultCard, v["name"])
+	assert.Equal(t, catalog.DefaultCard, v["name"])
 	assert.Equal(t, "default", v["chosen_by"])
 	assert.NotNil(t, v["note"], "says why the default card was taken")
 
 	code, out, _ := runCLI(t, noGPU, "cards")
 	require.Equal(t, 0, code)
-	assert.Contains(t, out, "Verdict for "+gpu.DefaultCard+" (the default card)")
+	assert.Contains(t, out, "Verdict for "+catalog.DefaultCard+" (the default card)")
 	assert.Contains(t, out, "no live GPU")
 }
 
 func TestCardsDemo(t *testing.T) {
 	v := cardsJSON(t, "--demo")["verdict"].(map[string]any)
 	assert.Equal(t, "demo", v["chosen_by"])
-	assert.Equal(t, gpu.DefaultCard, v["name"], "the demo runs on an RTX PRO 6000")
+	assert.Equal(t, catalog.DefaultCard, v["name"], "the demo runs on an RTX PRO 6000")
 }
 
 func TestCardsMarksUnifiedMemory(t *testing.T) {
@@ -178,7 +180,7 @@ func TestCardsPricePaid(t *testing.T) {
 	code, out, errOut := runCLI(t, noGPU, "--gpu", proCard, "cards", "--json", "--price", "8565")
 	require.Equal(t, 0, code, errOut)
 	var rep struct {
-		Verdict cardVerdictJSON `json:"verdict"`
+		Verdict report.CardVerdict `json:"verdict"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &rep))
 	pv := rep.Verdict

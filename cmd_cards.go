@@ -1,14 +1,13 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
+	"github.com/headroom-dev/headroom/catalog"
 	"github.com/headroom-dev/headroom/fit"
 	"github.com/headroom-dev/headroom/gpu"
+	"github.com/headroom-dev/headroom/report"
 )
 
 // cardsCmd is `headroom cards`: every card of the catalogue graded with
@@ -20,22 +19,8 @@ type cardsCmd struct {
 	JSON      bool   `name:"json" help:"Print JSON instead of a table."`
 }
 
-// Judged-card choices, as the verdict reports them.
-const (
-	chosenLive    = "live GPU"
-	chosenFlag    = "--gpu"
-	chosenDefault = "default"
-	chosenDemo    = "demo"
-)
-
-// judged is the card the verdict is about and how it was chosen.
-type judged struct {
-	card     gpu.Card
-	chosenBy string
-	note     string // why the default was taken; "" otherwise
-}
-
-// Run prints the comparison and the verdict.
+// Run prints the comparison and the verdict. A live GPU the catalogue
+// does not hold is graded from its own memory, beside the catalogue's.
 func (c *cardsCmd) Run(a *app) error {
 	r, err := c.request(int(a.cli.Context))
 	if err != nil {
@@ -45,33 +30,27 @@ func (c *cardsCmd) Run(a *app) error {
 	if err != nil {
 		return err
 	}
-	j, err := c.judged(a, cards)
+	j, err := c.judged(a)
 	if err != nil {
 		return err
 	}
-	specs := make([]fit.CardSpec, len(cards))
-	for i, cd := range cards {
-		specs[i] = cardSpec(cd)
+	specs := catalog.Specs(cards)
+	if j.Card.Unlisted {
+		specs = append(specs, catalog.Spec(j.Card))
 	}
 	t, err := fit.CompareCards(models, specs, r)
 	if err != nil {
 		return usageError{fmt.Errorf("--precision %s --runtime %s: %w", r.Precision, r.Runtime, err)}
 	}
-	v, err := t.Judge(j.card.Name, c.Price)
+	v, err := t.Judge(j.Card.Name, c.Price)
 	if err != nil {
-		return fmt.Errorf("judging %s: %w", j.card.Name, err)
+		return fmt.Errorf("judging %s: %w", j.Card.Name, err)
 	}
+	rep := report.NewCards(t, v, j, c.Price > 0, models)
 	if c.JSON {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(cardsReportOf(t, v, j, c.Price > 0, len(models)))
+		return report.WriteJSON(a.stdout, rep)
 	}
-	names := make(map[string]string, len(models))
-	for _, m := range models {
-		names[m.ID] = gpu.Clean(m.Name)
-	}
-	printCards(a.stdout, t, v, j, names, len(models))
-	return nil
+	return report.WriteCardsText(a.stdout, rep)
 }
 
 // request reads the flags; a bad value is a usage error naming its flag.
@@ -86,61 +65,51 @@ func (c *cardsCmd) request(ctx int) (fit.Request, error) {
 	return fit.Request{Precision: p, Runtime: rt, Context: ctx, TP: 1}, nil
 }
 
-// judged picks the verdict's card: --gpu, else the live GPU's entry in
-// the catalogue, else the default card, saying why.
-func (c *cardsCmd) judged(a *app, cards []gpu.Card) (judged, error) {
+// judged picks the verdict's card: --gpu, else the live GPU's card (its
+// catalogue entry, or one built from what the driver reports), else the
+// default card, saying why.
+func (c *cardsCmd) judged(a *app) (report.Judged, error) {
 	if a.cli.GPU != "" {
 		cd, err := a.card(a.cli.GPU)
-		return judged{card: cd, chosenBy: chosenFlag}, err
+		return report.Judged{Card: cd, ChosenBy: report.ChosenFlag}, err
 	}
-	fallback := func(why string) (judged, error) {
-		cd, err := a.defaultCard(cards)
+	fallback := func(why string) (report.Judged, error) {
+		cd, err := a.defaultCard()
 		if err != nil {
-			return judged{}, usageError{fmt.Errorf("%s; %w", why, err)}
+			return report.Judged{}, usageError{fmt.Errorf("%s; %w", why, err)}
 		}
-		return judged{card: cd, chosenBy: chosenDefault, note: why}, nil
+		return report.Judged{Card: cd, ChosenBy: report.ChosenDefault, Note: why}, nil
 	}
 	src, err := a.source()
-	var nf errNoGPU
+	var nf *noGPUError
 	if errors.As(err, &nf) {
 		return fallback(oneLine(err.Error()))
 	}
 	if err != nil {
-		return judged{}, err
+		return report.Judged{}, err
 	}
 	defer src.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	snap, err := src.Sample(ctx)
+	snap, err := gpu.SampleOnce(src)
 	if err != nil {
 		return fallback("sampling the GPU: " + oneLine(err.Error()))
 	}
 	if len(snap.Devices) == 0 {
 		return fallback("the driver reports no GPU")
 	}
-	name := snap.Devices[0].Name
-	cd, err := gpu.FindCard(cards, name)
-	if err != nil {
-		return fallback(fmt.Sprintf("the live GPU %q is not in the card catalogue", gpu.Clean(name)))
+	d := snap.Devices[0]
+	if d.Lost || !d.Memory.Total.OK {
+		return fallback(fmt.Sprintf("GPU 0 (%s) has no memory reading", d.Name))
 	}
-	j := judged{card: cd, chosenBy: chosenLive}
+	cards, err := a.cards()
+	if err != nil {
+		return report.Judged{}, err
+	}
+	j := report.Judged{Card: catalog.ForDevice(cards, d), ChosenBy: report.ChosenLive}
 	if a.cli.Demo {
-		j.chosenBy = chosenDemo
+		j.ChosenBy = report.ChosenDemo
 	}
 	if len(snap.Devices) > 1 {
-		j.note = fmt.Sprintf("GPU 0 of %d", len(snap.Devices))
+		j.Note = fmt.Sprintf("GPU 0 of %d", len(snap.Devices))
 	}
 	return j, nil
-}
-
-// cardSpec is what the comparison needs of a catalogue card.
-func cardSpec(c gpu.Card) fit.CardSpec {
-	s := fit.CardSpec{Name: c.Name, Class: c.Class, MemoryBytes: c.MemoryBytes, Unified: c.UnifiedMemory}
-	if c.BandwidthBytesPerS != nil {
-		s.BandwidthBytesPerS = *c.BandwidthBytesPerS
-	}
-	if c.LaunchPriceUSD != nil {
-		s.PriceUSD = *c.LaunchPriceUSD
-	}
-	return s
 }

@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/headroom-dev/headroom/fit"
 )
 
 // llamaConfig is Llama-3.1-8B's config.json, the parts that size it.
@@ -69,23 +71,23 @@ func TestFitConfigFolderWithoutWeightsSaysTheyAreCounted(t *testing.T) {
 
 func TestFitConfigRefusesBadInputFiles(t *testing.T) {
 	fifoDir := checkpoint(t, "fifo-index", nil)
-	require.NoError(t, syscall.Mkfifo(filepath.Join(fifoDir, indexFile), 0o644))
+	require.NoError(t, syscall.Mkfifo(filepath.Join(fifoDir, fit.IndexFile), 0o644))
 	dirIndex := checkpoint(t, "dir-index", nil)
-	require.NoError(t, os.Mkdir(filepath.Join(dirIndex, indexFile), 0o755))
-	badIndex := checkpoint(t, "bad-index", map[string]int64{indexFile: 0})
-	require.NoError(t, os.WriteFile(filepath.Join(badIndex, indexFile), []byte(`{"metadata": {"total_size": "big"}}`), 0o644))
-	hugeIndex := checkpoint(t, "huge-index", map[string]int64{indexFile: 0})
-	require.NoError(t, os.WriteFile(filepath.Join(hugeIndex, indexFile), []byte(`{"metadata": {"total_size": 4611686018427387904}}`), 0o644))
+	require.NoError(t, os.Mkdir(filepath.Join(dirIndex, fit.IndexFile), 0o755))
+	badIndex := checkpoint(t, "bad-index", map[string]int64{fit.IndexFile: 0})
+	require.NoError(t, os.WriteFile(filepath.Join(badIndex, fit.IndexFile), []byte(`{"metadata": {"total_size": "big"}}`), 0o644))
+	hugeIndex := checkpoint(t, "huge-index", map[string]int64{fit.IndexFile: 0})
+	require.NoError(t, os.WriteFile(filepath.Join(hugeIndex, fit.IndexFile), []byte(`{"metadata": {"total_size": 4611686018427387904}}`), 0o644))
 	dangling := checkpoint(t, "dangling-index", nil)
-	require.NoError(t, os.Symlink(filepath.Join(dangling, "blobs", "gone"), filepath.Join(dangling, indexFile)))
+	require.NoError(t, os.Symlink(filepath.Join(dangling, "blobs", "gone"), filepath.Join(dangling, fit.IndexFile)))
 	fifoConfig := filepath.Join(t.TempDir(), "config.json")
 	require.NoError(t, syscall.Mkfifo(fifoConfig, 0o644))
 	huge := filepath.Join(t.TempDir(), "config.json")
-	require.NoError(t, os.WriteFile(huge, []byte(strings.Repeat(" ", maxConfigBytes+1)), 0o644))
+	require.NoError(t, os.WriteFile(huge, []byte(strings.Repeat(" ", fit.MaxConfigBytes+1)), 0o644))
 	tests := map[string]struct{ path, says string }{
 		"index is a FIFO":      {fifoDir, "named pipe"},
 		"index is a directory": {dirIndex, "is a directory"},
-		"index is not JSON":    {badIndex, indexFile},
+		"index is not JSON":    {badIndex, fit.IndexFile},
 		"index dangles":        {dangling, "no such file"},
 		"index is absurd":      {hugeIndex, "beyond any real checkpoint"},
 		"config is a FIFO":     {fifoConfig, "named pipe"},

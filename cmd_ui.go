@@ -15,7 +15,6 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/term"
 
-	"github.com/headroom-dev/headroom/fit"
 	"github.com/headroom-dev/headroom/internal/inputfile"
 	"github.com/headroom-dev/headroom/ui"
 )
@@ -36,7 +35,7 @@ func (c *uiCmd) Run(a *app) error {
 	}
 	defer src.Close()
 	if f, ok := a.stdout.(*os.File); !ok || !term.IsTerminal(f.Fd()) {
-		return a.printSnapshot(src, false)
+		return a.writeSnapshot(src, false, 0)
 	}
 	models, cards, err := a.catalogues()
 	if err != nil {
@@ -55,12 +54,8 @@ func (c *uiCmd) Run(a *app) error {
 	if g.colorOff() {
 		profile = colorprofile.Ascii
 	}
-	specs := make([]fit.CardSpec, len(cards))
-	for i, c := range cards {
-		specs[i] = cardSpec(c)
-	}
 	p := tea.NewProgram(ui.New(ui.Config{
-		Source: src, Models: models, Cards: cards, CardSpecs: specs,
+		Source: src, Models: models, Cards: cards,
 		Interval: g.Interval, Context: int(g.Context), NoColor: g.colorOff(),
 		NoBell: c.NoBell, Log: logger,
 	}), tea.WithFPS(ui.FPS), tea.WithColorProfile(profile))

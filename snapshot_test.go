@@ -9,8 +9,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/headroom-dev/headroom/catalog"
 	"github.com/headroom-dev/headroom/fit"
 	"github.com/headroom-dev/headroom/gpu"
+	"github.com/headroom-dev/headroom/report"
 )
 
 // snapshotJSON is `headroom snapshot --json` as a script reads it.
@@ -72,18 +74,18 @@ func decodeSnapshot(t *testing.T, out string) snapshotJSON {
 }
 
 // builtinCatalogues loads the shipped catalogues as the binary does.
-func builtinCatalogues(t *testing.T) ([]fit.Model, []gpu.Card) {
+func builtinCatalogues(t *testing.T) ([]fit.Model, []catalog.Card) {
 	t.Helper()
 	models, err := fit.Load(bytes.NewReader(builtinModels), "models.json")
 	require.NoError(t, err)
-	cards, err := gpu.LoadCards(bytes.NewReader(builtinCards), "gpus.json")
+	cards, err := catalog.ReadCards(bytes.NewReader(builtinCards), "gpus.json")
 	require.NoError(t, err)
 	return models, cards
 }
 
 func TestSnapshotJSONPlansForACard(t *testing.T) {
 	models, cards := builtinCatalogues(t)
-	card, err := gpu.FindCard(cards, "RTX 5090")
+	card, err := catalog.FindCard(cards, "RTX 5090")
 	require.NoError(t, err)
 
 	code, out, errOut := runCLI(t, noGPU, "--gpu", "5090", "--context", "32k", "snapshot", "--json")
@@ -134,7 +136,7 @@ func TestSnapshotTextGroupsModelsAndShowsTheBanner(t *testing.T) {
 	assert.Contains(t, out, "Models at native precision under vllm, 8K context, on GPU 0 (95.6 GiB free):")
 	assert.Regexp(t, `(?m)^  fits \(\d+\): `, out)
 	for _, line := range strings.Split(out, "\n") {
-		assert.LessOrEqual(t, len([]rune(line)), textWidth, "line too long: %q", line)
+		assert.LessOrEqual(t, len([]rune(line)), report.TextWidth, "line too long: %q", line)
 	}
 }
 

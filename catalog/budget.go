@@ -17,11 +17,13 @@ type UngradableError struct {
 // Error is "GPU n: reason".
 func (e *UngradableError) Error() string { return fmt.Sprintf("GPU %d %s", e.GPU, e.Reason) }
 
-// Budget is GPU d's memory as a budget for one GPU. A lost GPU, one with
+// Budget is GPU d's memory as a budget for one GPU, with the memory
+// bandwidth of its card (ForDevice; 0, unknown, for a GPU the catalogue
+// does not hold). A lost GPU, one with
 // MIG on (a model must fit one MIG instance, whose memory is not read, so
 // grading the whole card could promise a fit that fails), and one whose
 // memory could not be read are refused with an *UngradableError.
-func Budget(d gpu.Device) (fit.Budget, error) {
+func Budget(cards []Card, d gpu.Device) (fit.Budget, error) {
 	bad := func(reason string) (fit.Budget, error) {
 		return fit.Budget{}, &UngradableError{GPU: d.Index, Reason: reason}
 	}
@@ -37,7 +39,8 @@ func Budget(d gpu.Device) (fit.Budget, error) {
 	case m.Free.Value > m.Total.Value:
 		return bad(fmt.Sprintf("reports more memory free (%d bytes) than in all (%d bytes)", m.Free.Value, m.Total.Value))
 	}
-	b := fit.Budget{FreeBytes: m.Free.Value, TotalBytes: m.Total.Value, GPUs: 1}
+	b := fit.Budget{FreeBytes: m.Free.Value, TotalBytes: m.Total.Value, GPUs: 1,
+		BandwidthBytesPerS: Spec(ForDevice(cards, d)).BandwidthBytesPerS}
 	if m.Reserved.OK {
 		b.UsableBytes = m.Usable()
 	}
@@ -46,9 +49,10 @@ func Budget(d gpu.Device) (fit.Budget, error) {
 
 // GroupBudget is the budget for tensor parallelism over n GPUs: the first n
 // of devs that can be graded, each holding its share, so the least free,
-// usable and total memory among them. It fails, naming the GPUs left out
+// usable and total memory among them, and the lowest bandwidth (unknown
+// when any is). It fails, naming the GPUs left out
 // and why, when fewer than n can be graded.
-func GroupBudget(devs []gpu.Device, n int) (fit.Budget, error) {
+func GroupBudget(cards []Card, devs []gpu.Device, n int) (fit.Budget, error) {
 	var group fit.Budget
 	var why []string
 	count := 0
@@ -56,7 +60,7 @@ func GroupBudget(devs []gpu.Device, n int) (fit.Budget, error) {
 		if count == n {
 			break
 		}
-		b, err := Budget(d)
+		b, err := Budget(cards, d)
 		if err != nil {
 			why = append(why, err.Error())
 			continue
@@ -67,6 +71,7 @@ func GroupBudget(devs []gpu.Device, n int) (fit.Budget, error) {
 			group.FreeBytes = min(group.FreeBytes, b.FreeBytes)
 			group.TotalBytes = min(group.TotalBytes, b.TotalBytes)
 			group.UsableBytes = minKnown(group.UsableBytes, b.UsableBytes)
+			group.BandwidthBytesPerS = minKnown(group.BandwidthBytesPerS, b.BandwidthBytesPerS)
 		}
 		count++
 	}

@@ -58,3 +58,31 @@ func (m Model) NativeFormat() string {
 	}
 	return "16-bit"
 }
+
+// Layers counts a model's decoder layers by how each attends, which
+// decides what its cache holds.
+type Layers struct {
+	Full    int `json:"full"`    // KV for every token
+	Sliding int `json:"sliding"` // KV for a window of recent tokens
+	Chunked int `json:"chunked"` // KV for the current chunk (Llama 4)
+	Linear  int `json:"linear"`  // a fixed-size recurrent state (Gated DeltaNet)
+	None    int `json:"none"`    // no attention (Nemotron NAS no-op blocks)
+}
+
+// Layers counts the model's decoder layers by kind, as the fit engine
+// reads the config; all zero when the config is unusable.
+func (m Model) Layers() Layers {
+	s, err := m.shape()
+	if err != nil {
+		return Layers{}
+	}
+	k := s.kinds
+	return Layers{Full: k[kindFull], Sliding: k[kindSliding], Chunked: k[kindChunked], Linear: k[kindLinear], None: k[kindNone]}
+}
+
+// Mixed reports whether any layer is other than full attention: the
+// sliding-window, chunked, hybrid-linear and attention-free layouts whose
+// cache is not simply proportional to the context.
+func (l Layers) Mixed() bool {
+	return l.Sliding+l.Chunked+l.Linear+l.None > 0
+}

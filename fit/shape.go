@@ -45,6 +45,7 @@ const (
 	kindChunked                  // KV for the current chunk (Llama 4)
 	kindLinear                   // fixed-size recurrent state (Gated DeltaNet)
 	kindNone                     // no attention (Nemotron NAS no_op blocks)
+	nKinds
 )
 
 // shape is what the arithmetic needs from a config, derived once.
@@ -66,6 +67,8 @@ type shape struct {
 	// kind, and the window or chunk those layers keep.
 	kvFull, kvSliding, kvChunked int64
 	window, chunk                int
+	// kinds counts the decoder layers of each kind.
+	kinds [nKinds]int
 	// Recurrent state elements per sequence: the convolution state and
 	// the delta-rule matrix, summed over linear-attention layers.
 	convState, recurrentState int64

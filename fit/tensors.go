@@ -23,6 +23,7 @@ func (s *shape) build(c *Config, fam string, layers []layer) {
 	}
 	iAttn := 0
 	for i, l := range layers {
+		s.kinds[l.kind]++
 		moreFFN := useMoreBits(i, s.layers)
 		switch l.kind {
 		case kindNone:

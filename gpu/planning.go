@@ -5,10 +5,14 @@ import (
 	"time"
 )
 
-// Planning is a Source that reports a catalogue card with nothing in use.
-// It answers "what could I run on this card when it is empty?".
+// Planning is a Source that reports a card with nothing in use. It answers
+// "what could I run on this card when it is empty?". The card catalogue
+// fills it in (catalog.Plan).
 type Planning struct {
-	Card Card
+	Name              string
+	MemoryBytes       uint64 // what a process can use on the empty card
+	ComputeCapability string // "" when unknown
+	UnifiedMemory     bool
 	// Reason says why planning mode is in use, e.g. why NVML could not be
 	// read; empty when the user asked for it with --gpu.
 	Reason string
@@ -16,25 +20,23 @@ type Planning struct {
 
 // Banner is the line every view shows in planning mode.
 func (p Planning) Banner() string {
-	return "planning for " + p.Card.Name + ": not a live reading"
+	return "planning for " + p.Name + ": not a live reading"
 }
 
 // Sample returns the card, empty. Reserved is left unknown: the catalogue
 // holds the marketed capacity, not what the driver keeps back.
 func (p Planning) Sample(context.Context) (Snapshot, error) {
 	d := Device{
-		Name:          p.Card.Name,
-		UnifiedMemory: p.Card.UnifiedMemory,
+		Name:          p.Name,
+		UnifiedMemory: p.UnifiedMemory,
 		MemorySource:  "catalogue",
 		Memory: Memory{
-			Total: Read(p.Card.MemoryBytes),
+			Total: Read(p.MemoryBytes),
 			Used:  Read(uint64(0)),
-			Free:  Read(p.Card.MemoryBytes),
+			Free:  Read(p.MemoryBytes),
 		},
-		Processes: []Process{},
-	}
-	if p.Card.ComputeCapability != nil {
-		d.ComputeCapability = *p.Card.ComputeCapability
+		Processes:         []Process{},
+		ComputeCapability: p.ComputeCapability,
 	}
 	snap := Snapshot{Time: time.Now(), Source: KindPlanning, Devices: []Device{d}, Notes: []string{p.Banner()}}
 	if p.Reason != "" {

@@ -151,3 +151,16 @@ func nullable(s string) *string {
 	}
 	return &s
 }
+
+// OneShotTimeout bounds the one sample a one-shot command takes: NVML
+// calls cannot be interrupted, but a driver that hangs longer than this is
+// reported rather than waited on. The UI samples on its own clock.
+const OneShotTimeout = 10 * time.Second
+
+// SampleOnce takes one sample of src for a one-shot command, waiting at
+// most OneShotTimeout.
+func SampleOnce(src Source) (Snapshot, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), OneShotTimeout)
+	defer cancel()
+	return src.Sample(ctx)
+}

@@ -3,7 +3,7 @@ package gpu
 import (
 	"context"
 	"encoding/json"
-	"os"
+	"errors"
 	"testing"
 	"time"
 
@@ -11,83 +11,20 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func loadCatalogue(t *testing.T) []Card {
-	t.Helper()
-	f, err := os.Open("../gpus.json")
-	require.NoError(t, err)
-	defer f.Close()
-	cards, err := LoadCards(f, "gpus.json")
-	require.NoError(t, err)
-	return cards
-}
-
 func TestPlanningIsTheCardEmptyAndSaysSo(t *testing.T) {
-	cards := loadCatalogue(t)
-	c, err := FindCard(cards, "pro6000")
-	require.NoError(t, err)
-	snap, err := Planning{Card: c, Reason: "no live GPU: NVML library not found"}.Sample(context.Background())
+	p := Planning{Name: "RTX PRO 6000 Blackwell Workstation", MemoryBytes: 102_642_155_520, ComputeCapability: "12.0",
+		Reason: "no live GPU: NVML library not found"}
+	snap, err := p.Sample(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, KindPlanning, snap.Source)
 	assert.Equal(t, []string{"planning for RTX PRO 6000 Blackwell Workstation: not a live reading", "no live GPU: NVML library not found"}, snap.Notes)
 	require.Len(t, snap.Devices, 1)
 	m := snap.Devices[0].Memory
-	assert.Equal(t, Read(c.MemoryBytes), m.Total)
-	assert.Equal(t, Read(c.MemoryBytes), m.Free)
+	assert.Equal(t, Read(p.MemoryBytes), m.Total)
+	assert.Equal(t, Read(p.MemoryBytes), m.Free)
 	assert.Equal(t, Read(uint64(0)), m.Used)
 	assert.False(t, m.Reserved.OK, "the catalogue does not know the driver's reservation")
-	assert.Equal(t, *c.ComputeCapability, snap.Devices[0].ComputeCapability)
-}
-
-func TestFindCard(t *testing.T) {
-	cards := loadCatalogue(t)
-	for name, tc := range map[string]struct {
-		query, want string
-		ambiguous   bool
-	}{
-		"name":                           {query: "RTX 4090", want: "RTX 4090"},
-		"alias":                          {query: "pro6000", want: "RTX PRO 6000 Blackwell Workstation"},
-		"NVML's name":                    {query: "NVIDIA RTX PRO 6000 Blackwell Workstation Edition", want: "RTX PRO 6000 Blackwell Workstation"},
-		"any case":                       {query: "nvidia geforce rtx 5090", want: "RTX 5090"},
-		"unique part":                    {query: "6000 ada", want: "RTX 6000 Ada"},
-		"exact beats a part":             {query: "H200", want: "H200"},
-		"ambiguous part":                 {query: "a100 80gb", ambiguous: true},
-		"alias that is a part of others": {query: "RTX PRO 6000", want: "RTX PRO 6000 Blackwell Workstation"},
-	} {
-		t.Run(name, func(t *testing.T) {
-			c, err := FindCard(cards, tc.query)
-			if tc.ambiguous {
-				var amb *AmbiguousError
-				require.ErrorAs(t, err, &amb)
-				assert.Greater(t, len(amb.Candidates), 1)
-				assert.Contains(t, err.Error(), amb.Candidates[0])
-				return
-			}
-			require.NoError(t, err)
-			assert.Equal(t, tc.want, c.Name)
-		})
-	}
-	_, err := FindCard(cards, "voodoo 5")
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "voodoo 5")
-}
-
-// TestCatalogueHoldsTheCardsPlanningNeeds checks the entries planning mode
-// is built around, each with the figures the fit needs.
-func TestCatalogueHoldsTheCardsPlanningNeeds(t *testing.T) {
-	cards := loadCatalogue(t)
-	for _, q := range []string{
-		"NVIDIA RTX PRO 6000 Blackwell Workstation Edition", "NVIDIA GeForce RTX 5090",
-		"NVIDIA GeForce RTX 4090", "NVIDIA RTX 6000 Ada Generation", "NVIDIA A100-SXM4-80GB",
-		"NVIDIA A100 80GB PCIe", "NVIDIA H100 80GB HBM3", "NVIDIA H200",
-	} {
-		c, err := FindCard(cards, q)
-		require.NoError(t, err, q)
-		assert.NotZero(t, c.MemoryBytes, q)
-		assert.NotNil(t, c.BandwidthBytesPerS, q)
-		assert.NotNil(t, c.ComputeCapability, q)
-	}
-	_, err := FindCard(cards, DefaultCard)
-	require.NoError(t, err)
+	assert.Equal(t, "12.0", snap.Devices[0].ComputeCapability)
 }
 
 func TestDemoPlaysItsScenarioAndLoops(t *testing.T) {
@@ -143,4 +80,27 @@ func TestJSONWritesUnreadFieldsAsNull(t *testing.T) {
 	var back Device
 	require.NoError(t, json.Unmarshal(b, &back))
 	assert.Equal(t, d, back, "the JSON reads back as it was")
+}
+
+// deadlineSource records the deadline it was sampled under.
+type deadlineSource struct{ deadline *time.Time }
+
+func (s deadlineSource) Sample(ctx context.Context) (Snapshot, error) {
+	d, ok := ctx.Deadline()
+	if !ok {
+		return Snapshot{}, errors.New("no deadline")
+	}
+	*s.deadline = d
+	return Snapshot{Source: KindNVML}, nil
+}
+
+func (deadlineSource) Close() error { return nil }
+
+func TestSampleOnceIsBounded(t *testing.T) {
+	var d time.Time
+	start := time.Now()
+	snap, err := SampleOnce(deadlineSource{&d})
+	require.NoError(t, err)
+	assert.Equal(t, KindNVML, snap.Source)
+	assert.WithinDuration(t, start.Add(OneShotTimeout), d, time.Second)
 }

@@ -34,39 +34,10 @@ func (m *Model) budget() (fit.Budget, error) {
 		}
 		return fit.Budget{}, errors.New("no memory reading yet")
 	}
-	b, err := catalog.Budget(d)
 	if n := m.sel.tpFor(len(m.snap.Devices)); n > 1 {
-		b, err = catalog.GroupBudget(m.snap.Devices, n)
+		return catalog.GroupBudget(m.cfg.Cards, m.snap.Devices, n)
 	}
-	if err != nil {
-		return fit.Budget{}, err
-	}
-	b.BandwidthBytesPerS = m.bandwidth(d.Name)
-	return b, nil
-}
-
-// catalogueCard is the card catalogue's entry for a GPU of this name (as
-// NVML reports it, or a planned card's own), looked up once per name; nil
-// when the catalogue has none.
-func (m *Model) catalogueCard(name string) *gpu.Card {
-	if c, ok := m.known[name]; ok {
-		return c
-	}
-	var card *gpu.Card
-	if c, err := gpu.FindCard(m.cfg.Cards, name); err == nil {
-		card = &c
-	}
-	m.known[name] = card
-	return card
-}
-
-// bandwidth is the memory bandwidth the card catalogue gives for a GPU of
-// this name; 0 when the card is not in it or its bandwidth is unknown.
-func (m *Model) bandwidth(name string) uint64 {
-	if c := m.catalogueCard(name); c != nil && c.BandwidthBytesPerS != nil {
-		return *c.BandwidthBytesPerS
-	}
-	return 0
+	return catalog.Budget(m.cfg.Cards, d)
 }
 
 // regrade grades the matrix against the budget of the moment.
@@ -104,6 +75,7 @@ func (m *Model) focus() focus {
 		precisions: m.matrix.columns(),
 		budget:     b,
 		device:     m.device(),
+		card:       catalog.ForDevice(m.cfg.Cards, m.device()),
 		watched:    m.watch != nil && m.watch.model == i,
 	}
 }

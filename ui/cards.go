@@ -4,22 +4,25 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/headroom-dev/headroom/catalog"
 	"github.com/headroom-dev/headroom/fit"
 )
 
 // cardsView is the card comparison, toggled with v: every card of the
 // catalogue graded empty with every model, under the selected precision,
-// runtime and context, as `headroom cards` prints it. The live card's row
-// is marked. The table is worked out again only when the request changes.
+// runtime and context: the table of `headroom cards`, in fewer columns.
+// The live card's row is marked; a live GPU the catalogue does not hold is
+// graded from its own memory and added. The table is worked out again only
+// when the request or the live card changes.
 type cardsView struct {
 	common
 	models []fit.Model
-	specs  []fit.CardSpec
-	req    fit.Request // what table was worked out for
+	specs  []fit.CardSpec // the catalogue's cards
+	req    fit.Request    // what table was worked out for
+	live   catalog.Card   // the card being read; its Name is "" before a sample
 	done   bool
 	table  fit.CardTable
 	err    error
-	live   string // the catalogue name of the card being read; "" unknown
 }
 
 // cardsContext is the context the comparison uses: one length for every
@@ -31,14 +34,20 @@ func cardsContext(chosen int) int {
 	return chosen
 }
 
-// update works the table out for r, unless it already is.
-func (c *cardsView) update(r fit.Request) {
+// update works the table out for r with the live card, unless it already
+// is.
+func (c *cardsView) update(r fit.Request, live catalog.Card) {
 	r.TP = 1
-	if c.done && r == c.req {
+	same := live.Name == c.live.Name && live.MemoryBytes == c.live.MemoryBytes && live.Unlisted == c.live.Unlisted
+	if c.done && r == c.req && same {
 		return
 	}
-	c.req, c.done = r, true
-	c.table, c.err = fit.CompareCards(c.models, c.specs, r)
+	c.req, c.live, c.done = r, live, true
+	specs := c.specs
+	if live.Unlisted && live.MemoryBytes > 0 {
+		specs = append(specs[:len(specs):len(specs)], catalog.Spec(live))
+	}
+	c.table, c.err = fit.CompareCards(c.models, specs, r)
 }
 
 // View draws the table into c.height lines at most.
@@ -57,14 +66,14 @@ func (c cardsView) View() []string {
 		"CARD", "CLASS", "MEMORY", "FITS", "LARGEST THAT FITS", "Q32B/s", "$/GB")))
 	for _, row := range c.table.Rows {
 		l := cardLine(row)
-		if row.Card.Name == c.live {
+		if row.Card.Name == c.live.Name {
 			l = s.Title.Render("▶ " + l[2:])
 		}
 		lines = append(lines, l)
 	}
 	notes := []string{"Q32B/s: estimated decode tokens/s of " + fit.ReferenceModel + " at native precision; * unified memory, not monitorable by NVML"}
-	if c.live == "" {
-		notes = append(notes, "the GPU being read is not in the card catalogue")
+	if c.live.Unlisted {
+		notes = append(notes, "▶ the GPU being read is "+catalog.NotListed)
 	}
 	for _, n := range notes {
 		lines = append(lines, s.Faint.Render(n))

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/headroom-dev/headroom/catalog"
 	"github.com/headroom-dev/headroom/fit"
 	"github.com/headroom-dev/headroom/gpu"
 )
@@ -20,6 +21,7 @@ type focus struct {
 	precisions []fit.Precision // the columns shown, for the max-context line
 	budget     fit.Budget
 	device     gpu.Device
+	card       catalog.Card // the device's card: its catalogue entry, or one built from the driver's figures
 	watched    bool
 	why        string // when not ok, why there is nothing to describe
 }
@@ -180,7 +182,11 @@ func (d detail) maxContexts(f focus) string {
 func (d detail) decode(f focus) string {
 	tps, ok := fit.DecodeTokensPerSecond(f.model, f.request, f.budget.BandwidthBytesPerS)
 	if !ok {
-		return d.styles.Faint.Render("decode speed: unknown (no memory bandwidth for this card in the card catalogue)")
+		why := "no memory bandwidth for this card in the card catalogue"
+		if f.card.Unlisted {
+			why = f.card.Name + " is not in the card catalogue"
+		}
+		return d.styles.Faint.Render("decode speed: unknown (" + why + ")")
 	}
 	return fmt.Sprintf("decode ≈ %.0f tok/s, one stream (an estimate: %.0f%% of %.2f TB/s over the bytes read per token)",
 		tps, fit.DecodeEfficiency*100, float64(f.budget.BandwidthBytesPerS)/1e12)

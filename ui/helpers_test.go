@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/require"
 
+	"github.com/headroom-dev/headroom/catalog"
 	"github.com/headroom-dev/headroom/fit"
 	"github.com/headroom-dev/headroom/gpu"
 )
@@ -45,12 +46,9 @@ func catalogue(tb testing.TB, ids ...string) []fit.Model {
 }
 
 // cards loads the shipped card catalogue.
-func cards(tb testing.TB) []gpu.Card {
+func cards(tb testing.TB) []catalog.Card {
 	tb.Helper()
-	f, err := os.Open("../gpus.json")
-	require.NoError(tb, err)
-	defer f.Close()
-	cs, err := gpu.LoadCards(f, "gpus.json")
+	cs, err := catalog.LoadCards(catalog.File{Flag: "--gpus", Path: "../gpus.json"})
 	require.NoError(tb, err)
 	return cs
 }
@@ -84,9 +82,9 @@ func liveSnapshot(usedGiB uint64) gpu.Snapshot {
 // planningSnapshot is planning mode's reading of the default card.
 func planningSnapshot(tb testing.TB) gpu.Snapshot {
 	tb.Helper()
-	c, err := gpu.FindCard(cards(tb), gpu.DefaultCard)
-	require.NoError(tb, err)
-	snap, err := gpu.Planning{Card: c}.Sample(context.Background())
+	c, ok := catalog.Match(cards(tb), catalog.DefaultCard)
+	require.True(tb, ok)
+	snap, err := catalog.Plan(c, "").Sample(context.Background())
 	require.NoError(tb, err)
 	return snap
 }
@@ -112,15 +110,7 @@ func (fixedSource) Close() error                                   { return nil 
 // feeds it snap.
 func newTestModel(tb testing.TB, models []fit.Model, w, h int, snap gpu.Snapshot) Model {
 	tb.Helper()
-	cs := cards(tb)
-	specs := make([]fit.CardSpec, len(cs))
-	for i, c := range cs {
-		specs[i] = fit.CardSpec{Name: c.Name, Class: c.Class, MemoryBytes: c.MemoryBytes, Unified: c.UnifiedMemory}
-		if c.BandwidthBytesPerS != nil {
-			specs[i].BandwidthBytesPerS = *c.BandwidthBytesPerS
-		}
-	}
-	m := New(Config{Source: fixedSource{snap}, Models: models, Cards: cs, CardSpecs: specs, Interval: time.Second, NoColor: true})
+	m := New(Config{Source: fixedSource{snap}, Models: models, Cards: cards(tb), Interval: time.Second, NoColor: true})
 	m = update(m, tea.WindowSizeMsg{Width: w, Height: h})
 	return update(m, sampleMsg{snap: snap})
 }

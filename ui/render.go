@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/headroom-dev/headroom/catalog"
 	"github.com/headroom-dev/headroom/fit"
 )
 
@@ -83,12 +84,12 @@ func (m *Model) body(w, h int, full bool) []string {
 // and context, with the card being read marked.
 func (m *Model) cardsBody(w, h int) []string {
 	p := m.matrix.precision()
-	m.cards.update(fit.Request{Precision: p, Runtime: fit.RuntimeFor(p, m.sel.runtimeName()),
-		Context: cardsContext(m.sel.context())})
-	m.cards.live = ""
-	if c := m.catalogueCard(m.device().Name); c != nil {
-		m.cards.live = c.Name
+	var live catalog.Card
+	if d, ok := m.deviceOK(); ok {
+		live = catalog.ForDevice(m.cfg.Cards, d)
 	}
+	m.cards.update(fit.Request{Precision: p, Runtime: fit.RuntimeFor(p, m.sel.runtimeName()),
+		Context: cardsContext(m.sel.context())}, live)
 	m.cards.SetSize(w, h)
 	return m.cards.View()
 }

@@ -10,21 +10,20 @@ import (
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/headroom-dev/headroom/catalog"
 	"github.com/headroom-dev/headroom/fit"
 	"github.com/headroom-dev/headroom/gpu"
 )
 
 // Config is what the UI needs from the command line.
 type Config struct {
-	Source gpu.Source
-	Models []fit.Model
-	Cards  []gpu.Card
-	// CardSpecs are Cards as the card comparison (v) takes them.
-	CardSpecs []fit.CardSpec
-	Interval  time.Duration
-	Context   int  // starting context in tokens; 0 is 8K
-	NoColor   bool // no colour: --no-color or NO_COLOR
-	NoBell    bool // no terminal bell when a watched model changes
+	Source   gpu.Source
+	Models   []fit.Model
+	Cards    []catalog.Card
+	Interval time.Duration
+	Context  int  // starting context in tokens; 0 is 8K
+	NoColor  bool // no colour: --no-color or NO_COLOR
+	NoBell   bool // no terminal bell when a watched model changes
 	// Log receives a line for each failed sample, watch alert and copy;
 	// nil logs nothing. Nothing is ever written to the terminal.
 	Log *log.Logger
@@ -61,8 +60,7 @@ type Model struct {
 	alert     string // a watched model's change, until the next key
 	flash     string // a one-off message, such as a copy, until the next key
 
-	known     map[string]*gpu.Card // per GPU name: its card catalogue entry, nil for none
-	lastStats time.Time            // when the log last had the program's own figures
+	lastStats time.Time // when the log last had the program's own figures
 
 	screen string // the last composed screen; View returns it unchanged
 }
@@ -86,10 +84,9 @@ func New(cfg Config) Model {
 		matrix: newMatrix(com, cfg.Models, sel.contexts),
 		detail: detail{common: com},
 		procs:  processes{common: com},
-		cards:  cardsView{common: com, models: cfg.Models, specs: cfg.CardSpecs},
+		cards:  cardsView{common: com, models: cfg.Models, specs: catalog.Specs(cfg.Cards)},
 		help:   h,
 		sel:    sel,
-		known:  map[string]*gpu.Card{},
 	}
 	m.regrade()
 	return m

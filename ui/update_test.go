@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/headroom-dev/headroom/catalog"
 	"github.com/headroom-dev/headroom/fit"
 	"github.com/headroom-dev/headroom/gpu"
 )
@@ -355,7 +356,7 @@ func TestCardsViewMarksTheLiveCardAndFollowsTheSelection(t *testing.T) {
 	assert.Contains(t, live, "RTX PRO 6000 Blackwell Workst", "the card NVML reports is marked")
 
 	// The counts are the fit engine's for the empty card.
-	table, err := fit.CompareCards(m.cfg.Models, m.cfg.CardSpecs, fit.Request{Precision: fit.Native, Runtime: fit.VLLM, Context: 8 << 10})
+	table, err := fit.CompareCards(m.cfg.Models, catalog.Specs(m.cfg.Cards), fit.Request{Precision: fit.Native, Runtime: fit.VLLM, Context: 8 << 10})
 	require.NoError(t, err)
 	row, ok := table.Row("RTX PRO 6000 Blackwell Workstation")
 	require.True(t, ok)
@@ -365,4 +366,23 @@ func TestCardsViewMarksTheLiveCardAndFollowsTheSelection(t *testing.T) {
 	assert.Contains(t, screen(m), "· 32K context")
 	m = press(m, "v")
 	assert.NotContains(t, screen(m), "Cards, graded empty", "v closes the view")
+}
+
+// A GPU the card catalogue does not hold is a row of its own, graded from
+// the driver's memory, never marked as a card whose name contains its own.
+func TestCardsViewGradesAnUnlistedGPUFromItsMemory(t *testing.T) {
+	snap := liveSnapshot(0)
+	d := &snap.Devices[0]
+	d.Name = "NVIDIA L4"
+	d.Memory.Total, d.Memory.Reserved, d.Memory.Used = gpu.Read(uint64(23034<<20)), gpu.Read(uint64(0)), gpu.Read(uint64(0))
+	d.Memory.Free, d.Processes = d.Memory.Total, nil
+	m := newTestModel(t, catalogue(t), 120, 40, snap)
+	m = press(m, "v")
+	live := lineWith(m, "▶")
+	assert.Contains(t, live, "NVIDIA L4")
+	assert.Contains(t, live, "22.5G", "its own memory")
+	assert.NotContains(t, live, "L40S")
+	assert.Contains(t, screen(m), "not in the card catalogue")
+	m = press(m, "v")
+	assert.Contains(t, screen(m), "decode speed: unknown (NVIDIA L4 is not in the card catalogue)")
 }

@@ -88,3 +88,38 @@ func TestReadReportsAnUnreadableFile(t *testing.T) {
 	_, err := Read(p, 10)
 	assert.ErrorIs(t, err, fs.ErrPermission)
 }
+
+func TestDirFSKeepsTheInputRules(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "config.json"), []byte("{}"), 0o644))
+	require.NoError(t, os.Symlink(filepath.Join(dir, "config.json"), filepath.Join(dir, "link.json")))
+	require.NoError(t, syscall.Mkfifo(filepath.Join(dir, "fifo.json"), 0o644))
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "sub"), 0o755))
+	fsys := DirFS(dir)
+
+	for _, name := range []string{"config.json", "link.json"} {
+		b, err := fs.ReadFile(fsys, name)
+		require.NoError(t, err, name)
+		assert.Equal(t, "{}", string(b))
+	}
+	done := make(chan error, 1)
+	go func() { _, err := fsys.Open("fifo.json"); done <- err }()
+	select {
+	case err := <-done:
+		assert.ErrorIs(t, err, ErrNotRegular, "a FIFO is refused")
+	case <-time.After(5 * time.Second):
+		t.Fatal("opening a FIFO blocked")
+	}
+	_, err := fsys.Open("sub")
+	assert.ErrorIs(t, err, ErrNotRegular, "a folder is not a file to read")
+	_, err = fsys.Open("../config.json")
+	assert.ErrorIs(t, err, fs.ErrInvalid, "no name leaves the folder")
+	_, err = fs.Stat(fsys, "/etc/passwd")
+	assert.ErrorIs(t, err, fs.ErrInvalid)
+	entries, err := fs.ReadDir(fsys, ".")
+	require.NoError(t, err)
+	assert.Len(t, entries, 4)
+	st, err := fs.Stat(fsys, "link.json")
+	require.NoError(t, err)
+	assert.True(t, st.Mode().IsRegular(), "Stat follows symlinks")
+}

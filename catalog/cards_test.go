@@ -1,7 +1,8 @@
-package gpu
+package catalog
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
@@ -16,25 +17,6 @@ func TestShippedCardCatalogueLoads(t *testing.T) {
 	require.NoError(t, err, "the default planning card must be in the catalogue")
 }
 
-func TestFindCardByNVMLName(t *testing.T) {
-	cards := loadCatalogue(t)
-	tests := map[string]string{
-		"NVIDIA RTX PRO 6000 Blackwell Workstation Edition": "RTX PRO 6000 Blackwell Workstation",
-		"nvidia rtx pro 6000 blackwell workstation edition": "RTX PRO 6000 Blackwell Workstation",
-		"NVIDIA GeForce RTX 4090":                           "RTX 4090",
-		"NVIDIA H100 80GB HBM3":                             "H100 SXM",
-		"NVIDIA H200":                                       "H200",
-		"4090":                                              "RTX 4090",
-	}
-	for query, want := range tests {
-		t.Run(query, func(t *testing.T) {
-			c, err := FindCard(cards, query)
-			require.NoError(t, err)
-			assert.Equal(t, want, c.Name)
-		})
-	}
-}
-
 func TestFindCardAmbiguousListsCandidates(t *testing.T) {
 	_, err := FindCard(loadCatalogue(t), "pro 6000 blackwell")
 	var amb *AmbiguousError
@@ -46,7 +28,7 @@ func TestFindCardAmbiguousListsCandidates(t *testing.T) {
 	assert.ErrorContains(t, err, "no card in the catalogue matches")
 }
 
-func TestLoadCardsRejectsBadEntriesWithLineAndField(t *testing.T) {
+func TestReadCardsRejectsBadEntriesWithLineAndField(t *testing.T) {
 	const good = `"name": "X", "aliases": [], "class": "consumer", "memory_bytes": 1, "bandwidth_bytes_per_s": null, "compute_capability": null, "precisions": {}, "tdp_w": null, "launch_price_usd": null, "launch_year": 2024, "nvml": true, "unified_memory": false, "source": {}`
 	tests := map[string]struct {
 		entry string
@@ -63,7 +45,7 @@ func TestLoadCardsRejectsBadEntriesWithLineAndField(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			in := "[\n{" + good + "},\n{" + tc.entry + "}\n]"
-			_, err := LoadCards(strings.NewReader(in), "gpus.json")
+			_, err := ReadCards(strings.NewReader(in), "gpus.json")
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), "gpus.json:3:")
 			if tc.field != "" {
@@ -71,11 +53,11 @@ func TestLoadCardsRejectsBadEntriesWithLineAndField(t *testing.T) {
 			}
 		})
 	}
-	_, err := LoadCards(strings.NewReader("[\n{"+good+"},\n{"+strings.Replace(good, `"aliases": []`, `"aliases": ["x"]`, 1)+"}\n]"), "gpus.json")
+	_, err := ReadCards(strings.NewReader("[\n{"+good+"},\n{"+strings.Replace(good, `"aliases": []`, `"aliases": ["x"]`, 1)+"}\n]"), "gpus.json")
 	assert.ErrorContains(t, err, "already used by entry 1, on line 2")
 }
 
-func TestLoadCardsFindsDuplicatesOnOneLine(t *testing.T) {
+func TestReadCardsFindsDuplicatesOnOneLine(t *testing.T) {
 	entry := func(name, alias string) string {
 		return `{"name": "` + name + `", "aliases": ["` + alias + `"], "class": "consumer", "memory_bytes": 1, "bandwidth_bytes_per_s": null, ` +
 			`"compute_capability": null, "precisions": {}, "tdp_w": null, "launch_price_usd": null, "launch_year": 2024, "nvml": true, "unified_memory": false, "source": {}}`
@@ -86,22 +68,22 @@ func TestLoadCardsFindsDuplicatesOnOneLine(t *testing.T) {
 		"alias is another's name": "[" + entry("A", "a1") + "," + entry("B", "a") + "]",
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := LoadCards(strings.NewReader(doc), "gpus.json")
+			_, err := ReadCards(strings.NewReader(doc), "gpus.json")
 			assert.ErrorContains(t, err, "already used by entry 1, on line 1")
 		})
 	}
-	_, err := LoadCards(strings.NewReader("["+entry("A", "A")+"]"), "gpus.json")
+	_, err := ReadCards(strings.NewReader("["+entry("A", "A")+"]"), "gpus.json")
 	assert.NoError(t, err, "a card may repeat its own name as an alias")
 }
 
-func TestLoadCardsRefusesTextATerminalWouldObey(t *testing.T) {
+func TestReadCardsRefusesTextATerminalWouldObey(t *testing.T) {
 	for field, doc := range map[string]string{
 		"name":    `[{"name": "RTX\u001b[2J", "aliases": [], "class": "consumer", "memory_bytes": 1}]`,
 		"aliases": `[{"name": "RTX", "aliases": ["rtx\u202E"], "class": "consumer", "memory_bytes": 1}]`,
 		"source":  `[{"name": "RTX", "aliases": [], "class": "consumer", "memory_bytes": 1, "source": {"price": "\u001b]52;c;aGk=\u0007"}}]`,
 	} {
 		t.Run(field, func(t *testing.T) {
-			_, err := LoadCards(strings.NewReader(doc), "gpus.json")
+			_, err := ReadCards(strings.NewReader(doc), "gpus.json")
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), `gpus.json:1:`)
 			assert.Contains(t, err.Error(), `field "`+field+`"`)
@@ -110,7 +92,7 @@ func TestLoadCardsRefusesTextATerminalWouldObey(t *testing.T) {
 	}
 }
 
-func TestLoadCardsRefusesFiguresNoCardHas(t *testing.T) {
+func TestReadCardsRefusesFiguresNoCardHas(t *testing.T) {
 	for field, entry := range map[string]string{
 		"memory_bytes":          `"memory_bytes": 1152921504606846976`, // 2^60
 		"bandwidth_bytes_per_s": `"memory_bytes": 1, "bandwidth_bytes_per_s": 18446744073709551615`,
@@ -121,9 +103,89 @@ func TestLoadCardsRefusesFiguresNoCardHas(t *testing.T) {
 	} {
 		t.Run(field, func(t *testing.T) {
 			doc := `[{"name": "X", "aliases": [], "class": "consumer", ` + entry + `}]`
-			_, err := LoadCards(strings.NewReader(doc), "gpus.json")
+			_, err := ReadCards(strings.NewReader(doc), "gpus.json")
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), `field "`+field+`"`)
 		})
 	}
+}
+
+func loadCatalogue(t *testing.T) []Card {
+	t.Helper()
+	f, err := os.Open("../gpus.json")
+	require.NoError(t, err)
+	defer f.Close()
+	cards, err := ReadCards(f, "gpus.json")
+	require.NoError(t, err)
+	return cards
+}
+
+func TestFindCard(t *testing.T) {
+	cards := loadCatalogue(t)
+	for name, tc := range map[string]struct {
+		query, want string
+		ambiguous   bool
+	}{
+		"name":                           {query: "RTX 4090", want: "RTX 4090"},
+		"alias":                          {query: "pro6000", want: "RTX PRO 6000 Blackwell Workstation"},
+		"NVML's name":                    {query: "NVIDIA RTX PRO 6000 Blackwell Workstation Edition", want: "RTX PRO 6000 Blackwell Workstation"},
+		"any case":                       {query: "nvidia geforce rtx 5090", want: "RTX 5090"},
+		"unique part":                    {query: "6000 ada", want: "RTX 6000 Ada"},
+		"exact beats a part":             {query: "H200", want: "H200"},
+		"ambiguous part":                 {query: "a100 80gb", ambiguous: true},
+		"alias that is a part of others": {query: "RTX PRO 6000", want: "RTX PRO 6000 Blackwell Workstation"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, err := FindCard(cards, tc.query)
+			if tc.ambiguous {
+				var amb *AmbiguousError
+				require.ErrorAs(t, err, &amb)
+				assert.Greater(t, len(amb.Candidates), 1)
+				assert.Contains(t, err.Error(), amb.Candidates[0])
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, c.Name)
+		})
+	}
+	_, err := FindCard(cards, "voodoo 5")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "voodoo 5")
+}
+
+// TestCatalogueHoldsTheCardsPlanningNeeds checks the entries planning mode
+// is built around, each with the figures the fit needs.
+func TestCatalogueHoldsTheCardsPlanningNeeds(t *testing.T) {
+	cards := loadCatalogue(t)
+	for _, q := range []string{
+		"NVIDIA RTX PRO 6000 Blackwell Workstation Edition", "NVIDIA GeForce RTX 5090",
+		"NVIDIA GeForce RTX 4090", "NVIDIA RTX 6000 Ada Generation", "NVIDIA A100-SXM4-80GB",
+		"NVIDIA A100 80GB PCIe", "NVIDIA H100 80GB HBM3", "NVIDIA H200",
+	} {
+		c, err := FindCard(cards, q)
+		require.NoError(t, err, q)
+		assert.NotZero(t, c.MemoryBytes, q)
+		assert.NotNil(t, c.BandwidthBytesPerS, q)
+		assert.NotNil(t, c.ComputeCapability, q)
+	}
+	_, err := FindCard(cards, DefaultCard)
+	require.NoError(t, err)
+}
+
+func TestLoadReadsTheFileOrTheBuiltInBytes(t *testing.T) {
+	data, err := os.ReadFile("../gpus.json")
+	require.NoError(t, err)
+	builtin, err := LoadCards(File{Flag: "--gpus", Name: "gpus.json", Builtin: data})
+	require.NoError(t, err)
+	fromFile, err := LoadCards(File{Flag: "--gpus", Path: "../gpus.json", Name: "gpus.json"})
+	require.NoError(t, err)
+	assert.Equal(t, builtin, fromFile)
+
+	_, err = LoadCards(File{Flag: "--gpus", Path: t.TempDir(), Name: "gpus.json"})
+	require.Error(t, err)
+	assert.True(t, strings.HasPrefix(err.Error(), "--gpus: "), "a file that cannot be used names its flag: %v", err)
+
+	_, err = LoadModels(File{Flag: "--models", Name: "models.json", Builtin: []byte("[\n{\"id\": 1}]")})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "models.json (built in):2")
 }

@@ -1,4 +1,4 @@
-package gpu
+package catalog
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/headroom-dev/headroom/gpu"
 	"github.com/headroom-dev/headroom/internal/jsonpos"
 	"github.com/headroom-dev/headroom/internal/sanitize"
 )
@@ -28,11 +29,15 @@ type Card struct {
 	NVML               bool              `json:"nvml"`
 	UnifiedMemory      bool              `json:"unified_memory"`
 	Source             map[string]string `json:"source"`
+	// Unlisted marks a card built from what the driver reports for a GPU
+	// the catalogue does not hold (see ForDevice): its class, bandwidth
+	// and price are unknown. A catalogue file cannot set it.
+	Unlisted bool `json:"-"`
 }
 
 // Bounds on a card's figures: far beyond any real card, so that a typo
 // (or a hostile catalogue) is an error rather than arithmetic on absurd
-// numbers. Memory is bounded by MaxMemoryBytes.
+// numbers. Memory is bounded by gpu.MaxMemoryBytes.
 const (
 	// maxBandwidth is 1 PB/s, over a hundred times a B200's 8 TB/s.
 	maxBandwidth = 1e15
@@ -52,9 +57,9 @@ var CardClasses = []string{"consumer", "workstation", "datacenter", "unified"}
 // the largest card an individual can buy, which headroom is built around.
 const DefaultCard = "RTX PRO 6000 Blackwell Workstation"
 
-// LoadCards reads a card catalogue. name is the file name used in errors,
+// ReadCards reads a card catalogue. name is the file name used in errors,
 // which give the line and the field of any bad entry.
-func LoadCards(r io.Reader, name string) ([]Card, error) {
+func ReadCards(r io.Reader, name string) ([]Card, error) {
 	elems, err := jsonpos.ReadArray(r, name)
 	if err != nil {
 		return nil, err
@@ -95,8 +100,8 @@ func checkCard(e jsonpos.Element, c Card) error {
 		return e.Errorf("name", "every card needs a name")
 	case c.MemoryBytes == 0:
 		return e.Errorf("memory_bytes", "card %q: memory must be more than 0 bytes", c.Name)
-	case c.MemoryBytes > MaxMemoryBytes:
-		return e.Errorf("memory_bytes", "card %q: %d bytes is beyond any real card (at most %d)", c.Name, c.MemoryBytes, uint64(MaxMemoryBytes))
+	case c.MemoryBytes > gpu.MaxMemoryBytes:
+		return e.Errorf("memory_bytes", "card %q: %d bytes is beyond any real card (at most %d)", c.Name, c.MemoryBytes, uint64(gpu.MaxMemoryBytes))
 	case c.BandwidthBytesPerS != nil && (*c.BandwidthBytesPerS == 0 || *c.BandwidthBytesPerS > maxBandwidth):
 		return e.Errorf("bandwidth_bytes_per_s", "card %q: bandwidth must be more than 0 and at most %d bytes/s, or null when unknown", c.Name, uint64(maxBandwidth))
 	case c.LaunchPriceUSD != nil && (*c.LaunchPriceUSD <= 0 || *c.LaunchPriceUSD > maxPriceUSD):
@@ -127,8 +132,10 @@ func (e *AmbiguousError) Error() string {
 	return fmt.Sprintf("%q matches several cards: %s", e.Query, strings.Join(e.Candidates, "; "))
 }
 
-// FindCard finds a card by its name or any alias, ignoring case; failing
-// that, by a part of a name or alias that only one card has.
+// FindCard finds the card a person named (after --gpu): by its name or any
+// alias, ignoring case; failing that, by a part of a name or alias that
+// only one card has. A GPU that NVML names is matched with ForDevice,
+// which never guesses from a part.
 func FindCard(cards []Card, query string) (Card, error) {
 	q := strings.ToLower(strings.TrimSpace(query))
 	if q == "" {
