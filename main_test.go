@@ -129,3 +129,7 @@ func TestNoColorFromEnvironment(t *testing.T) {
 	g.NoColor = true
 	assert.True(t, g.colorOff())
 }
+
+// words is text with every run of spaces and line breaks made one space,
+// so a test can find a sentence the output wrapped.
+func words(text string) string { return strings.Join(strings.Fields(text), " ") }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -61,7 +60,7 @@ func TestSnapshotOnADriverBeforeR510(t *testing.T) {
 
 			code, out, errOut = runHeadroom(t, env, "snapshot")
 			require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
-			assert.Contains(t, strings.Split(out, "\n"), note)
+			assert.Contains(t, words(out), note, "the note is printed, wrapped")
 			assert.Contains(t, out, "driver 470.256.02, CUDA 11.4")
 			assert.Contains(t, out, "used 40.6 GiB  reserved n/a  free 55.0 GiB  of 95.6 GiB")
 			assert.Regexp(t, `2147483646\s+39\.0 GiB\s+n/a\s+vllm`, out)

@@ -127,6 +127,9 @@ func (t CardTable) Judge(name string, priceUSD int) (CardVerdict, error) {
 // judgeClass places the card among the cards of its class.
 func (t CardTable) judgeClass(v *CardVerdict) {
 	me := v.Card
+	if me.Card.Class == "" {
+		return // a card of unknown class has no rank: ClassRank and ClassSize stay 0
+	}
 	perModel := 0.0
 	if v.PriceUSD > 0 && me.FittingModels() > 0 {
 		perModel = float64(v.PriceUSD) / float64(me.FittingModels())

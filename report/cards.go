@@ -251,15 +251,18 @@ func writeCards(w *bytes.Buffer, rep Cards) {
 			tps(row.ReferenceTokensPerS), tps(row.LargestTokensPerS), money(row.PricePerGB), money(row.PricePerModel))
 	}
 	tw.Flush() // into a bytes.Buffer: cannot fail
+	notes := []string{}
 	if unified {
-		fmt.Fprintln(w, "* unified memory, shared with the CPU: not monitorable by NVML")
+		notes = append(notes, "* unified memory, shared with the CPU: not monitorable by NVML")
 	}
 	if unlisted {
-		fmt.Fprintln(w, "† the live GPU, "+catalog.NotListed)
+		notes = append(notes, "† the live GPU, "+catalog.NotListed)
 	}
-	fmt.Fprintf(w, "tok/s: one stream's decode, %.0f%% of the bandwidth over the bytes read a token; %s at native precision.\n",
-		fit.DecodeEfficiency*100, ref)
-	fmt.Fprintln(w, "Prices are launch list prices; - where none was published (never guessed).")
+	notes = append(notes, fmt.Sprintf("tok/s: one stream's decode, %.0f%% of the bandwidth over the bytes read a token; %s at native precision.",
+		fit.DecodeEfficiency*100, ref), "Prices are launch list prices; - where none was published (never guessed).")
+	for _, n := range notes {
+		wrap(w, "", strings.Fields(n), "  ")
+	}
 	fmt.Fprintln(w)
 	writeVerdict(w, t, v, j, name, models)
 }
@@ -428,9 +431,9 @@ func printSpeeds(w *bytes.Buffer, v fit.CardVerdict, name func(string) string) {
 		if s.TokensPerS > s.JudgedTokensPerS {
 			pace = "faster than"
 		}
-		fmt.Fprintf(w, "    %s (%s): %s %s, %s GB/s: %s at %s tok/s, %s here (%s); %s fit both\n",
+		wrap(w, fmt.Sprintf("    %s (%s): %s %s, %s GB/s: %s at %s tok/s, %s here (%s); %s fit both",
 			s.Request.Precision, s.Request.Runtime, s.Card.Name, usd(s.Card.PriceUSD), gbps(s.Card.BandwidthBytesPerS),
-			name(s.Example), tps(s.TokensPerS), pace, tps(s.JudgedTokensPerS), count(len(s.Models), "model"))
+			name(s.Example), tps(s.TokensPerS), pace, tps(s.JudgedTokensPerS), count(len(s.Models), "model")), nil, "      ")
 	}
 }
 

@@ -102,7 +102,7 @@ const topProcesses = 5
 func WriteSnapshotText(w io.Writer, s Snapshot) error {
 	var b bytes.Buffer
 	for _, n := range s.Notes {
-		fmt.Fprintln(&b, n)
+		wrap(&b, "", strings.Fields(n), "  ")
 	}
 	if s.DriverVersion != nil {
 		cuda := "n/a"

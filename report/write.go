@@ -36,16 +36,18 @@ func flush(w io.Writer, b *bytes.Buffer) error {
 // continuation lines starting with indent: the one text wrapper. A head
 // that fits is kept as it is (a label padded to align its items), and
 // items follow it after one space, or straight on when it ends in one; a
-// head too long for a line is wrapped word by word too.
+// head too long for a line is wrapped word by word too. Only a word longer
+// than a line passes TextWidth.
 func wrap(b *bytes.Buffer, head string, items []string, indent string) {
-	line, words, fresh := head, items, true
+	line, words := head, items
 	if len(head) > TextWidth {
 		line = head[:len(head)-len(strings.TrimLeft(head, " "))]
 		words = append(strings.Fields(head), items...)
 	}
 	for _, wd := range words {
 		switch {
-		case !fresh && len(line)+1+len(wd) > TextWidth:
+		case strings.TrimSpace(line) != "" && !(line == head && strings.HasSuffix(head, " ")) && len(line)+1+len(wd) > TextWidth:
+			// A padded label keeps its first item, however long.
 			b.WriteString(strings.TrimRight(line, " ") + "\n")
 			line = indent + wd
 		case strings.HasSuffix(line, " ") || line == "":
@@ -53,7 +55,6 @@ func wrap(b *bytes.Buffer, head string, items []string, indent string) {
 		default:
 			line += " " + wd
 		}
-		fresh = false
 	}
 	b.WriteString(strings.TrimRight(line, " ") + "\n")
 }

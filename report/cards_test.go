@@ -1,0 +1,78 @@
+package report
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/headroom-dev/headroom/catalog"
+	"github.com/headroom-dev/headroom/fit"
+)
+
+// cardsReport compares the catalogue's cards under r and judges j.
+func cardsReport(t *testing.T, r fit.Request, j Judged, price int) Cards {
+	t.Helper()
+	models, cards := catalogues(t)
+	specs := catalog.Specs(cards)
+	if j.Card.Unlisted {
+		specs = append(specs, catalog.Spec(j.Card))
+	}
+	table, err := fit.CompareCards(models, specs, r)
+	require.NoError(t, err)
+	v, err := table.Judge(j.Card.Name, price)
+	require.NoError(t, err)
+	return NewCards(table, v, j, price > 0, models)
+}
+
+func TestCardsText(t *testing.T) {
+	_, cards := catalogues(t)
+	pro, ok := catalog.Match(cards, catalog.DefaultCard)
+	require.True(t, ok)
+	l4 := catalog.ForDevice(cards, device(0, "NVIDIA L4", 23034, 0))
+	native := fit.Request{Precision: fit.Native, Runtime: fit.VLLM, Context: 8192, TP: 1}
+	for name, tc := range map[string]struct {
+		r     fit.Request
+		j     Judged
+		price int
+	}{
+		"pro6000":          {native, Judged{Card: pro, ChosenBy: ChosenFlag}, 0},
+		"pro6000-paid":     {native, Judged{Card: pro, ChosenBy: ChosenLive}, 8565},
+		"default-q4":       {fit.Request{Precision: fit.Q4_K_M, Runtime: fit.LlamaCpp, Context: 32768, TP: 1}, Judged{Card: pro, ChosenBy: ChosenDefault, Note: "no live GPU: NVML library not found"}, 0},
+		"unlisted-live-l4": {native, Judged{Card: l4, ChosenBy: ChosenLive}, 0},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var b bytes.Buffer
+			require.NoError(t, WriteCardsText(&b, cardsReport(t, tc.r, tc.j, tc.price)))
+			_, prose, ok := strings.Cut(b.String(), "\n\n") // the title
+			require.True(t, ok)
+			_, prose, ok = strings.Cut(prose, "\n\n") // the table: as wide as its columns
+			require.True(t, ok)
+			for _, l := range strings.Split(prose, "\n") {
+				assert.LessOrEqual(t, len([]rune(l)), TextWidth, "the verdict wraps: %q", l)
+			}
+			golden.RequireEqual(t, b.Bytes())
+		})
+	}
+}
+
+func TestCardsJSONMarksTheUnlistedCard(t *testing.T) {
+	_, cards := catalogues(t)
+	l4 := catalog.ForDevice(cards, device(0, "NVIDIA L4", 23034, 0))
+	rep := cardsReport(t, fit.Request{Precision: fit.Native, Runtime: fit.VLLM, Context: 8192, TP: 1}, Judged{Card: l4, ChosenBy: ChosenLive}, 0)
+	assert.False(t, rep.Verdict.InCatalogue)
+	assert.Nil(t, rep.Verdict.BandwidthBytesPerS)
+	assert.Nil(t, rep.Verdict.LaunchPriceUSD)
+	assert.Zero(t, rep.Verdict.ClassSize, "no class to rank it in")
+	listed := 0
+	for _, c := range rep.Cards {
+		if c.InCatalogue {
+			listed++
+		}
+	}
+	assert.Equal(t, len(cards), listed)
+	assert.Len(t, rep.Cards, len(cards)+1)
+}

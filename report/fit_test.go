@@ -1,0 +1,69 @@
+package report
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/headroom-dev/headroom/catalog"
+	"github.com/headroom-dev/headroom/fit"
+)
+
+// fitReport is the report of model id at p and ctx, graded against free
+// bytes on card (by name) when card is not "".
+func fitReport(t *testing.T, id string, p fit.Precision, ctx int, card string, free uint64) Fit {
+	t.Helper()
+	models, cards := catalogues(t)
+	m, err := catalog.FindModel(models, id)
+	require.NoError(t, err)
+	r := fit.Request{Precision: p, Runtime: fit.RuntimeFor(p, fit.VLLM), KVDType: fit.KVAuto, Context: ctx, TP: 1}
+	e, err := m.Estimate(r)
+	require.NoError(t, err)
+	rep := NewFit(m, r, e)
+	if card == "" {
+		rep.Note("not graded: no live GPU")
+		return rep
+	}
+	c, ok := catalog.Match(cards, card)
+	require.True(t, ok, card)
+	b := fit.Budget{FreeBytes: free, UsableBytes: c.MemoryBytes, TotalBytes: c.MemoryBytes, GPUs: 1,
+		BandwidthBytesPerS: catalog.Spec(c).BandwidthBytesPerS}
+	rep.Grade(m, r, b, FitBudget{Device: c.Name, Source: "planning"})
+	return rep
+}
+
+// The text of `headroom fit` for each grade, and without a budget.
+func TestFitText(t *testing.T) {
+	const gib = 1 << 30
+	for name, rep := range map[string]func() Fit{
+		"fits":          func() Fit { return fitReport(t, "Qwen/Qwen3-32B", fit.BF16, 32768, pro6000, 90*gib) },
+		"fits-shorter":  func() Fit { return fitReport(t, "Qwen/Qwen3-32B", fit.BF16, 131072, pro6000, 80*gib) },
+		"needs-freeing": func() Fit { return fitReport(t, "Qwen/Qwen3-32B", fit.BF16, 8192, pro6000, 20*gib) },
+		"too-big":       func() Fit { return fitReport(t, "meta-llama/Llama-3.3-70B-Instruct", fit.BF16, 8192, pro6000, 95*gib) },
+		"gguf":          func() Fit { return fitReport(t, "meta-llama/Llama-3.3-70B-Instruct", fit.Q4_K_M, 8192, pro6000, 95*gib) },
+		"ungraded":      func() Fit { return fitReport(t, "Qwen/Qwen3-32B", fit.Native, 8192, "", 0) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := rep()
+			var b bytes.Buffer
+			require.NoError(t, WriteFitText(&b, r))
+			if r.Status != nil {
+				assert.Contains(t, b.String(), "\n"+*r.Status+":", "the grade is stated as the JSON names it")
+			}
+			golden.RequireEqual(t, b.Bytes())
+		})
+	}
+}
+
+func TestFitLaunchLinesAndNotesAgree(t *testing.T) {
+	rep := fitReport(t, "meta-llama/Llama-3.3-70B-Instruct", fit.BF16, 8192, pro6000, 95<<30)
+	require.NotNil(t, rep.Launch)
+	assert.Nil(t, rep.Launch.VLLM, "too big for vLLM: no line")
+	assert.Contains(t, rep.Notes[len(rep.Notes)-2]+rep.Notes[len(rep.Notes)-1], "no vLLM command line")
+	rep = fitReport(t, "Qwen/Qwen3-32B", fit.BF16, 8192, pro6000, 20<<30)
+	require.NotNil(t, rep.Launch.VLLM)
+	assert.Contains(t, rep.Notes, "the vLLM command line holds once memory is freed")
+}
