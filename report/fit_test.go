@@ -43,8 +43,10 @@ func TestFitText(t *testing.T) {
 		"fits-shorter":  func() Fit { return fitReport(t, "Qwen/Qwen3-32B", fit.BF16, 131072, pro6000, 80*gib) },
 		"needs-freeing": func() Fit { return fitReport(t, "Qwen/Qwen3-32B", fit.BF16, 8192, pro6000, 20*gib) },
 		"too-big":       func() Fit { return fitReport(t, "meta-llama/Llama-3.3-70B-Instruct", fit.BF16, 8192, pro6000, 95*gib) },
-		"gguf":          func() Fit { return fitReport(t, "meta-llama/Llama-3.3-70B-Instruct", fit.Q4_K_M, 8192, pro6000, 95*gib) },
-		"ungraded":      func() Fit { return fitReport(t, "Qwen/Qwen3-32B", fit.Native, 8192, "", 0) },
+		"gguf": func() Fit {
+			return fitReport(t, "meta-llama/Llama-3.3-70B-Instruct", fit.Q4_K_M, 8192, pro6000, 95*gib)
+		},
+		"ungraded": func() Fit { return fitReport(t, "Qwen/Qwen3-32B", fit.Native, 8192, "", 0) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			r := rep()
