@@ -82,6 +82,7 @@ func (d *Demo) Sample(context.Context) (Snapshot, error) {
 		dev.Processes = append(dev.Processes, Process{PID: 52877, Name: "python3", User: "ada", Command: "python finetune_lora.py", UsedBytes: Read(job)})
 		dev.UtilizationPercent, dev.TemperatureC, dev.PowerW = Read(97), Read(71), Read(488.0)
 	}
+	SortProcesses(dev.Processes)
 	return Snapshot{Time: now, Source: KindDemo, DriverVersion: "580.95.05", CUDAVersion: "13.0", Devices: []Device{dev}, Notes: []string{"demo: a scripted scenario, not a live reading"}}, nil
 }
 

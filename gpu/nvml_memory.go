@@ -3,7 +3,6 @@
 package gpu
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 
@@ -162,7 +161,7 @@ func (s *nvmlSource) readProcesses(i int, st *deviceState, h nvml.Device, d *Dev
 		p.Name, p.User, p.Command = info.Name, info.User, info.Command
 		d.Processes[j] = p
 	}
-	slices.SortFunc(d.Processes, largestFirst)
+	SortProcesses(d.Processes)
 }
 
 // processNote explains a process list that could not be read. One list
@@ -206,19 +205,4 @@ func (s *nvmlSource) merge(infos []nvml.ProcessInfo) {
 			s.scratch[j].UsedBytes = used
 		}
 	}
-}
-
-// largestFirst orders processes by memory held, largest first, those
-// whose memory is unknown last, then by PID.
-func largestFirst(a, b Process) int {
-	if a.UsedBytes.OK != b.UsedBytes.OK {
-		if a.UsedBytes.OK {
-			return -1
-		}
-		return 1
-	}
-	if c := cmp.Compare(b.UsedBytes.Value, a.UsedBytes.Value); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.PID, b.PID)
 }

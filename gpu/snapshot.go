@@ -1,8 +1,10 @@
 package gpu
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"slices"
 	"time"
 )
 
@@ -105,7 +107,10 @@ type Device struct {
 	PowerLimitW        Reading[float64] `json:"power_limit_w"`
 	Lost               bool             `json:"lost"`
 	MIG                bool             `json:"mig,omitempty"`
-	Processes          []Process        `json:"processes"`
+	// Processes are sorted largest first, by memory held, those whose
+	// memory could not be read last, then by PID: every Source keeps this
+	// order (SortProcesses), so no reader sorts again.
+	Processes []Process `json:"processes"`
 	// ProcessNote explains a process list that is incomplete, for example
 	// for lack of permission.
 	ProcessNote string `json:"process_note,omitempty"`
@@ -163,4 +168,22 @@ func SampleOnce(src Source) (Snapshot, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), OneShotTimeout)
 	defer cancel()
 	return src.Sample(ctx)
+}
+
+// SortProcesses puts processes in the order Device.Processes promises:
+// largest first by memory held, those whose memory could not be read
+// last, then by PID.
+func SortProcesses(ps []Process) {
+	slices.SortFunc(ps, func(a, b Process) int {
+		if a.UsedBytes.OK != b.UsedBytes.OK {
+			if a.UsedBytes.OK {
+				return -1
+			}
+			return 1
+		}
+		if c := cmp.Compare(b.UsedBytes.Value, a.UsedBytes.Value); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.PID, b.PID)
+	})
 }

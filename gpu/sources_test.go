@@ -1,9 +1,11 @@
 package gpu
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -103,4 +105,24 @@ func TestSampleOnceIsBounded(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, KindNVML, snap.Source)
 	assert.WithinDuration(t, start.Add(OneShotTimeout), d, time.Second)
+}
+
+// Every source gives processes in the order Device.Processes promises.
+func TestSortProcessesAndEverySourceKeepsTheOrder(t *testing.T) {
+	ps := []Process{{PID: 5}, {PID: 3, UsedBytes: Read(uint64(1))}, {PID: 9, UsedBytes: Read(uint64(7))},
+		{PID: 2, UsedBytes: Read(uint64(7))}, {PID: 1}}
+	SortProcesses(ps)
+	var pids []uint32
+	for _, p := range ps {
+		pids = append(pids, p.PID)
+	}
+	assert.Equal(t, []uint32{2, 9, 3, 1, 5}, pids, "largest first, ties by PID, unread last")
+
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	d := &Demo{Now: func() time.Time { return start.Add(40 * time.Second) }, start: start}
+	snap, err := d.Sample(context.Background())
+	require.NoError(t, err)
+	got := snap.Devices[0].Processes
+	require.Len(t, got, 2)
+	assert.True(t, slices.IsSortedFunc(got, func(a, b Process) int { return cmp.Compare(b.UsedBytes.Value, a.UsedBytes.Value) }))
 }

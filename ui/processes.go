@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 
 	"github.com/headroom-dev/headroom/gpu"
@@ -19,7 +18,7 @@ type processes struct {
 func (p processes) View() []string {
 	s := p.styles
 	lines := []string{s.Title.Render(fmt.Sprintf("Processes on GPU %d, largest first", p.device.Index))}
-	procs := largestFirst(p.device.Processes)
+	procs := p.device.Processes // largest first, as gpu sorts them
 	if len(procs) == 0 {
 		lines = append(lines, s.Faint.Render("no process holds memory on this GPU"))
 	} else {
@@ -55,33 +54,13 @@ func processLine(pr gpu.Process) string {
 	return fmt.Sprintf("%8s  %-10s %9s  %s", strconv.FormatUint(uint64(pr.PID), 10), clip(user, 10), used, name)
 }
 
-// largestFirst returns the processes sorted by memory held, largest
-// first; those whose memory could not be read go last.
-func largestFirst(ps []gpu.Process) []gpu.Process {
-	out := slices.Clone(ps)
-	slices.SortStableFunc(out, func(a, b gpu.Process) int {
-		switch {
-		case a.UsedBytes.OK != b.UsedBytes.OK:
-			if a.UsedBytes.OK {
-				return -1
-			}
-			return 1
-		case a.UsedBytes.Value > b.UsedBytes.Value:
-			return -1
-		case a.UsedBytes.Value < b.UsedBytes.Value:
-			return 1
-		}
-		return int(a.PID) - int(b.PID)
-	})
-	return out
-}
-
 // holders picks the fewest processes, largest first, whose memory adds up
 // to at least need bytes: what a user would stop to make room. It returns
-// all of them when even that is not enough.
+// all of them when even that is not enough. ps is in the order the gpu
+// package gives it: largest first.
 func holders(ps []gpu.Process, need uint64) []gpu.Process {
 	var got uint64
-	sorted := largestFirst(ps)
+	sorted := ps
 	for i, p := range sorted {
 		if !p.UsedBytes.OK {
 			return sorted[:i]
