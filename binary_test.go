@@ -41,7 +41,12 @@ func testBinary(t *testing.T) string {
 // goBuild builds the package in the current directory to out, with extra
 // go build arguments. C deprecation warnings from nvml.h are silenced.
 func goBuild(out string, args ...string) error {
-	cmd := exec.Command("go", append(append([]string{"build", "-o", out}, args...), ".")...)
+	return goBuildPackage(out, ".", args...)
+}
+
+// goBuildPackage builds package pkg of this module to out.
+func goBuildPackage(out, pkg string, args ...string) error {
+	cmd := exec.Command("go", append(append([]string{"build", "-o", out}, args...), pkg)...)
 	cmd.Env = append(os.Environ(), "CGO_CFLAGS=-O2 -g -Wno-deprecated-declarations")
 	if b, err := cmd.CombinedOutput(); err != nil {
 		return &buildError{err: err, output: string(b)}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -36,6 +37,13 @@ type tmuxPane struct {
 // exits, so what headroom left on the terminal can be read.
 func startInTmux(t *testing.T, st fakenvml.State, w, h int, args ...string) *tmuxPane {
 	t.Helper()
+	return startInTmuxWith(t, nil, st, w, h, args...)
+}
+
+// startInTmuxWith is startInTmux with more variables in headroom's
+// environment.
+func startInTmuxWith(t *testing.T, extraEnv []string, st fakenvml.State, w, h int, args ...string) *tmuxPane {
+	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux is not installed, so the end-to-end test cannot run")
 	}
@@ -48,7 +56,7 @@ func startInTmux(t *testing.T, st fakenvml.State, w, h int, args ...string) *tmu
 	p := &tmuxPane{t: t, socket: filepath.Join(dir, "tmux.sock"), state: filepath.Join(dir, "state"), lib: lib,
 		status: filepath.Join(dir, "status")}
 	require.NoError(t, fakenvml.WriteState(p.state, st))
-	env := append(fakenvml.Env(lib, p.state), "TERM=xterm-256color")
+	env := append(append(fakenvml.Env(lib, p.state), "TERM=xterm-256color"), extraEnv...)
 	cmdline := "env " + strings.Join(env, " ") + " " + bin + " " + strings.Join(args, " ") +
 		" 2>" + filepath.Join(dir, "stderr") + "; echo $? >" + p.status
 	p.tmux("-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", strconv.Itoa(w), "-y", strconv.Itoa(h), cmdline,
@@ -70,6 +78,12 @@ func (p *tmuxPane) tmux(args ...string) string {
 	out, err := exec.Command("tmux", append([]string{"-S", p.socket}, args...)...).CombinedOutput()
 	require.NoError(p.t, err, "tmux %v: %s", args, out)
 	return string(out)
+}
+
+// styledScreen is what the pane shows now, with its colours and
+// attributes as escape sequences.
+func (p *tmuxPane) styledScreen() string {
+	return p.tmux("capture-pane", "-p", "-e", "-t", "e2e")
 }
 
 // screen is what the pane shows now.
@@ -205,6 +219,58 @@ func TestTUIRestoresTerminalOnSignals(t *testing.T) {
 			}
 			assert.Equal(t, "0", strings.TrimSpace(p.tmux("display-message", "-p", "-t", "e2e", "#{alternate_on}")),
 				"the terminal is left on the alternate screen")
+		})
+	}
+}
+
+// sgr matches a Select Graphic Rendition sequence and captures its
+// parameters.
+var sgr = regexp.MustCompile("\x1b\\[([0-9;:]*)m")
+
+// colours lists the colour parameters (foreground, background, 256-colour
+// and true colour) in the SGR sequences of s; attributes such as bold are
+// left out.
+func colours(s string) []string {
+	var out []string
+	for _, m := range sgr.FindAllStringSubmatch(s, -1) {
+		for _, p := range strings.FieldsFunc(m[1], func(r rune) bool { return r == ';' || r == ':' }) {
+			n, err := strconv.Atoi(p)
+			if err == nil && (n >= 30 && n <= 38 || n >= 40 && n <= 48 || n >= 90 && n <= 97 || n >= 100 && n <= 107) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// NO_COLOR and --no-color take the colour out of the one output that has
+// any, the UI's; without them, the same screen in the same terminal is in
+// colour, so the test can see the difference.
+func TestNoColorTakesTheColourOutOfTheUI(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs it in tmux; skipped with -short")
+	}
+	st := fakenvml.State{DriverVersion: "580.95.05", CUDAVersion: 13000, Devices: []fakenvml.Device{fakenvml.RTXPro6000()}}
+	for name, tc := range map[string]struct {
+		env    []string
+		args   []string
+		colour bool
+	}{
+		"default":      {nil, nil, true},
+		"NO_COLOR=1":   {[]string{"NO_COLOR=1"}, nil, false},
+		"NO_COLOR=yes": {[]string{"NO_COLOR=yes"}, nil, false},
+		"--no-color":   {nil, []string{"--no-color"}, false},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := startInTmuxWith(t, tc.env, st, 100, 30, tc.args...)
+			p.waitFor("the matrix", 5*time.Second, func(s string) bool { return strings.Contains(s, "MODEL") })
+			got := colours(p.styledScreen())
+			if tc.colour {
+				assert.NotEmpty(t, got, "the UI is in colour by default")
+			} else {
+				assert.Empty(t, got, "no colour")
+			}
+			p.tmux("send-keys", "-t", "e2e", "q")
 		})
 	}
 }
