@@ -2,16 +2,58 @@ package main
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/headroom-dev/headroom/gpu"
+	"github.com/headroom-dev/headroom/internal/fakenvml"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-const rtxPro = "RTX PRO 6000 Blackwell Workstation"
+// fitAgainst runs headroom fit --json in its own process against the fake
+// driver in state, and returns the report.
+func fitAgainst(t *testing.T, lib string, st fakenvml.State, args ...string) map[string]any {
+	t.Helper()
+	state := filepath.Join(t.TempDir(), "state")
+	require.NoError(t, fakenvml.WriteState(state, st))
+	code, out, errOut := runHeadroom(t, fakenvml.Env(lib, state), append([]string{"fit", "--json"}, args...)...)
+	require.Equal(t, 0, code, errOut)
+	var rep map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &rep), out)
+	return rep
+}
+
+func TestFitGradesOnlyGPUsThatCanBeGraded(t *testing.T) {
+	if !gpu.NVMLAvailable {
+		t.Skip("built without cgo, so NVML cannot be loaded")
+	}
+	lib := fakenvml.Build(t)
+	healthy, lost := fakenvml.RTXPro6000(), fakenvml.RTXPro6000()
+	lost.UUID, lost.Lost = "GPU-lost", true
+	two := fakenvml.State{DriverVersion: "580.95.05", Devices: []fakenvml.Device{healthy, lost}}
+
+	t.Run("tensor parallel over a lost GPU", func(t *testing.T) {
+		rep := fitAgainst(t, lib, two, "meta-llama/Llama-3.3-70B-Instruct", "--tp", "2")
+		assert.Nil(t, rep["status"], "not graded")
+		assert.Nil(t, rep["launch"], "no command line over a lost GPU")
+		notes, _ := json.Marshal(rep["notes"])
+		assert.Contains(t, string(notes), "needs 2 that can be graded; 1 of 2 can (GPU 1 is lost")
+	})
+	t.Run("one GPU of two, the other lost", func(t *testing.T) {
+		rep := fitAgainst(t, lib, two, "Qwen/Qwen3-32B")
+		assert.Equal(t, "fits", rep["status"], "GPU 0 still answers")
+	})
+	t.Run("MIG", func(t *testing.T) {
+		mig := fakenvml.RTXPro6000()
+		mig.MIG = true
+		rep := fitAgainst(t, lib, fakenvml.State{Devices: []fakenvml.Device{mig}}, "Qwen/Qwen3-32B")
+		assert.Nil(t, rep["status"], "a MIG card is not graded as a whole")
+		notes, _ := json.Marshal(rep["notes"])
+		assert.Contains(t, string(notes), "MIG on: a model must fit one MIG instance")
+	})
+}
 
 func TestFitJSON(t *testing.T) {
 	code, out, errOut := runCLI(t, noGPU, "--gpu", rtxPro, "--context", "32k", "fit", "Qwen/Qwen3-32B", "--precision", "bf16", "--json")
@@ -91,70 +133,6 @@ func TestFitUsageErrors(t *testing.T) {
 		"model and config":                {[]string{"fit", "qwen3-32b", "--config", "/tmp"}, "not both"},
 		"missing config":                  {[]string{"fit", "--config", "/nonexistent/config.json"}, "--config"},
 	})
-}
-
-func TestFitConfigFolder(t *testing.T) {
-	dir := t.TempDir()
-	cfg := `{"architectures":["LlamaForCausalLM"],"model_type":"llama","hidden_size":4096,"intermediate_size":14336,
-"num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,"vocab_size":128256,"torch_dtype":"bfloat16"}`
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "config.json"), []byte(cfg), 0o644))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "model.safetensors.index.json"), []byte(`{"metadata":{"total_size":16060522496}}`), 0o644))
-	code, out, errOut := runCLI(t, noGPU, "--gpu", "4090", "fit", "--config", dir, "--json")
-	require.Equal(t, 0, code, errOut)
-	var rep struct {
-		ID           string `json:"id"`
-		WeightsBytes uint64 `json:"weights_bytes"`
-	}
-	require.NoError(t, json.Unmarshal([]byte(out), &rep))
-	assert.Equal(t, dir, rep.ID)
-	assert.EqualValues(t, 16060522496, rep.WeightsBytes, "the index's total_size, Llama-3.1-8B's")
-
-	bad := filepath.Join(dir, "bad.json")
-	require.NoError(t, os.WriteFile(bad, []byte("{\"hidden_size\": 64,\n\"num_hidden_layers\": 2, \"num_attention_heads\": 4,\n\"num_key_value_heads\": 3, \"vocab_size\": 10}"), 0o644))
-	code, _, errOut = runCLI(t, noGPU, "fit", "--config", bad)
-	assert.Equal(t, 2, code)
-	assert.Contains(t, errOut, "bad.json:3:1: field \"num_key_value_heads\"")
-}
-
-func TestModelsJSON(t *testing.T) {
-	code, out, errOut := runCLI(t, noGPU, "models", "--json")
-	require.Equal(t, 0, code, errOut)
-	var rows []map[string]any
-	require.NoError(t, json.Unmarshal([]byte(out), &rows))
-	models, _ := builtinCatalogues(t)
-	require.Len(t, rows, len(models), "one row a catalogue model")
-	byID := map[string]map[string]any{}
-	for i, r := range rows {
-		for _, k := range []string{"id", "params", "active_params", "native_precision", "weights_bytes", "max_context",
-			"kv_bytes_per_1k_tokens", "layers", "sliding_or_hybrid_layout"} {
-			assert.Contains(t, r, k)
-		}
-		assert.Equal(t, models[i].ID, r["id"], "in catalogue order")
-		byID[r["id"].(string)] = r
-	}
-	// Qwen3-32B (its model card: 32.8B parameters, 64 layers, 8 KV heads
-	// of 128, 40,960 positions, BF16).
-	q := byID["Qwen/Qwen3-32B"]
-	require.NotNil(t, q, "Qwen/Qwen3-32B is listed")
-	assert.EqualValues(t, 32762123264, q["params"])
-	assert.EqualValues(t, 64*8*128*2*2*1024, q["kv_bytes_per_1k_tokens"])
-	assert.Equal(t, "bf16", q["native_precision"])
-	assert.EqualValues(t, 2*32762123264, q["weights_bytes"])
-	assert.EqualValues(t, 40960, q["max_context"])
-	assert.Equal(t, map[string]any{"full": 64.0, "sliding": 0.0, "chunked": 0.0, "linear": 0.0, "none": 0.0}, q["layers"])
-	assert.Equal(t, false, q["sliding_or_hybrid_layout"])
-	// gpt-oss-120b ships its experts in MXFP4, and alternates sliding
-	// and full attention.
-	g := byID["openai/gpt-oss-120b"]
-	require.NotNil(t, g, "openai/gpt-oss-120b is listed")
-	assert.Equal(t, "mxfp4", g["native_precision"])
-	assert.Less(t, g["weights_bytes"], g["bf16_weights_bytes"])
-	assert.Equal(t, true, g["sliding_or_hybrid_layout"])
-
-	code, out, _ = runCLI(t, noGPU, "models")
-	require.Equal(t, 0, code)
-	assert.Contains(t, out, "Qwen/Qwen3-32B")
-	assert.Contains(t, out, "256 MiB")
 }
 
 // TestFitLaunchLinesFollowTheirOwnRuntime is the reported case: graded

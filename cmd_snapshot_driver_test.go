@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"io"
 	"os"
@@ -12,48 +10,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/headroom-dev/headroom/gpu"
 	"github.com/headroom-dev/headroom/internal/fakenvml"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
-
-// asHeadroom makes this test binary run as headroom itself when started by
-// runHeadroom: a process loads only one NVML library, so every fake-driver
-// scenario runs in a process of its own.
-const asHeadroom = "HEADROOM_TEST_RUN_AS_HEADROOM"
-
-func init() {
-	if os.Getenv(asHeadroom) == "1" {
-		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
-	}
-}
-
-// runHeadroom runs headroom in a new process with env added, and returns
-// its exit status and output.
-func runHeadroom(t *testing.T, env []string, args ...string) (int, string, string) {
-	t.Helper()
-	exe, err := os.Executable()
-	require.NoError(t, err)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, exe, args...)
-	cmd.Env = append(os.Environ(), asHeadroom+"=1", "NO_COLOR=1")
-	cmd.Env = append(cmd.Env, env...)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err = cmd.Run()
-	var ee *exec.ExitError
-	if err != nil && !errors.As(err, &ee) {
-		t.Fatalf("running headroom: %v", err)
-	}
-	assert.NotContains(t, errOut.String(), "panic", "headroom panicked")
-	assert.NotContains(t, errOut.String(), "goroutine ", "headroom crashed")
-	return cmd.ProcessState.ExitCode(), out.String(), errOut.String()
-}
 
 // hostileChild starts a process whose command line carries terminal escape
 // codes, as anyone may start one, and returns its PID.

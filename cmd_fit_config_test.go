@@ -9,10 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/headroom-dev/headroom/fit"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/headroom-dev/headroom/fit"
 )
 
 // llamaConfig is Llama-3.1-8B's config.json, the parts that size it.
@@ -152,4 +151,27 @@ func TestFitRefusesAbsurdConfigs(t *testing.T) {
 			assert.Empty(t, out, "no figure is printed")
 		})
 	}
+}
+
+func TestFitConfigFolder(t *testing.T) {
+	dir := t.TempDir()
+	cfg := `{"architectures":["LlamaForCausalLM"],"model_type":"llama","hidden_size":4096,"intermediate_size":14336,
+"num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,"vocab_size":128256,"torch_dtype":"bfloat16"}`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "config.json"), []byte(cfg), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "model.safetensors.index.json"), []byte(`{"metadata":{"total_size":16060522496}}`), 0o644))
+	code, out, errOut := runCLI(t, noGPU, "--gpu", "4090", "fit", "--config", dir, "--json")
+	require.Equal(t, 0, code, errOut)
+	var rep struct {
+		ID           string `json:"id"`
+		WeightsBytes uint64 `json:"weights_bytes"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	assert.Equal(t, dir, rep.ID)
+	assert.EqualValues(t, 16060522496, rep.WeightsBytes, "the index's total_size, Llama-3.1-8B's")
+
+	bad := filepath.Join(dir, "bad.json")
+	require.NoError(t, os.WriteFile(bad, []byte("{\"hidden_size\": 64,\n\"num_hidden_layers\": 2, \"num_attention_heads\": 4,\n\"num_key_value_heads\": 3, \"vocab_size\": 10}"), 0o644))
+	code, _, errOut = runCLI(t, noGPU, "fit", "--config", bad)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "bad.json:3:1: field \"num_key_value_heads\"")
 }

@@ -2,19 +2,66 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
 	"github.com/headroom-dev/headroom/gpu"
 	"github.com/headroom-dev/headroom/internal/fakenvml"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
+
+func TestCatalogueFilesFollowTheInputRules(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "models.json")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o644))
+	hostile := writeFile(t, "models.json", `[{"id": "evil\u001b]52;c;cm0gLXJmIH4=\u0007", "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, "vocab_size": 10}]`)
+	data, err := os.ReadFile("gpus.json")
+	require.NoError(t, err)
+	var cards []map[string]any
+	require.NoError(t, json.Unmarshal(data, &cards))
+	cards = slices.DeleteFunc(cards, func(c map[string]any) bool { return c["name"] == "RTX PRO 6000 Blackwell Workstation" })
+	data, err = json.Marshal(cards)
+	require.NoError(t, err)
+	noDefault := writeFile(t, "gpus.json", string(data))
+	tests := map[string]usageCase{
+		"models from a FIFO":     {[]string{"--models", fifo, "models"}, "is a named pipe (FIFO), not a regular file"},
+		"models from /dev/zero":  {[]string{"--models", "/dev/zero", "models"}, "--models: /dev/zero is a device"},
+		"cards from a FIFO":      {[]string{"--gpus", fifo, "cards"}, "--gpus: " + fifo + " is a named pipe"},
+		"cards from a directory": {[]string{"--gpus", t.TempDir(), "snapshot", "--gpu", "4090"}, "is a directory"},
+		"an escape in an id":     {[]string{"--models", hostile, "models"}, `field "id"`},
+		"no default card, UI":    {[]string{"--gpus", noDefault}, "has no \"RTX PRO 6000 Blackwell Workstation\""},
+		"no default card, cards": {[]string{"--gpus", noDefault, "cards"}, "choose a card with --gpu NAME"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			done := make(chan struct{})
+			go func() { defer close(done); checkUsageErrors(t, map[string]usageCase{name: tc}) }()
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("headroom blocked on its input")
+			}
+		})
+	}
+	code, _, errOut := runCLI(t, noGPU, "--models", hostile, "models")
+	assert.Equal(t, 2, code)
+	assert.NotContains(t, errOut, "\x1b", "the catalogue's escape sequence reached the terminal")
+}
+
+func TestCataloguesWithAByteOrderMarkLoad(t *testing.T) {
+	models, err := os.ReadFile("models.json")
+	require.NoError(t, err)
+	p := writeFile(t, "models.json", "\uFEFF"+string(models))
+	code, out, errOut := runCLI(t, noGPU, "--models", p, "models")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "Qwen/Qwen3-32B")
+}
 
 // libcPath is the C library this process runs on, from /proc/self/maps:
 // a real shared library that is not NVML.

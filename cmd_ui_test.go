@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -12,140 +11,55 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
 	"github.com/headroom-dev/headroom/gpu"
 	"github.com/headroom-dev/headroom/internal/fakenvml"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
-// tmuxPane is the real headroom binary running in a tmux pane of its own
-// tmux server, against the fake NVML library.
-type tmuxPane struct {
-	t      *testing.T
-	socket string
-	state  string // the fake driver's state file
-	lib    string // the fake driver
-	status string // where the pane's shell writes headroom's exit status
-	pid    int    // headroom's
-}
-
-// startInTmux builds headroom and the fake driver, writes the first state
-// and starts headroom in a w×h pane with args. The pane's shell waits for
-// headroom and writes its exit status to a file (tmux's pane_dead_status is
-// not always filled in when a pane closes), and the pane stays after it
-// exits, so what headroom left on the terminal can be read.
-func startInTmux(t *testing.T, st fakenvml.State, w, h int, args ...string) *tmuxPane {
-	t.Helper()
-	return startInTmuxWith(t, nil, st, w, h, args...)
-}
-
-// startInTmuxWith is startInTmux with more variables in headroom's
-// environment.
-func startInTmuxWith(t *testing.T, extraEnv []string, st fakenvml.State, w, h int, args ...string) *tmuxPane {
-	t.Helper()
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed, so the end-to-end test cannot run")
+func TestLogMustBeARegularFile(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "log")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o644))
+	done := make(chan error, 1)
+	go func() { _, _, err := openLog(fifo); done <- err }()
+	select {
+	case err := <-done:
+		assert.ErrorContains(t, err, "--log: "+fifo+" is a named pipe")
+	case <-time.After(5 * time.Second):
+		t.Fatal("opening the log blocked on a pipe")
 	}
-	if !gpu.NVMLAvailable {
-		t.Skip("built without cgo, so headroom cannot load the fake NVML library")
-	}
-	bin := testBinary(t)
-	lib := fakenvml.Build(t)
-	dir := t.TempDir()
-	p := &tmuxPane{t: t, socket: filepath.Join(dir, "tmux.sock"), state: filepath.Join(dir, "state"), lib: lib,
-		status: filepath.Join(dir, "status")}
-	require.NoError(t, fakenvml.WriteState(p.state, st))
-	env := append(append(fakenvml.Env(lib, p.state), "TERM=xterm-256color"), extraEnv...)
-	cmdline := "env " + strings.Join(env, " ") + " " + bin + " " + strings.Join(args, " ") +
-		" 2>" + filepath.Join(dir, "stderr") + "; echo $? >" + p.status
-	p.tmux("-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", strconv.Itoa(w), "-y", strconv.Itoa(h), cmdline,
-		";", "set-option", "-t", "e2e", "remain-on-exit", "on")
-	t.Cleanup(func() { _ = exec.Command("tmux", "-S", p.socket, "kill-server").Run() })
-	shell, err := strconv.Atoi(strings.TrimSpace(p.tmux("display-message", "-p", "-t", "e2e", "#{pane_pid}")))
+	_, _, err := openLog(t.TempDir())
+	assert.ErrorContains(t, err, "is a directory")
+	p := filepath.Join(t.TempDir(), "headroom.log")
+	l, closeLog, err := openLog(p)
 	require.NoError(t, err)
-	p.pid = childOf(t, shell)
-	t.Cleanup(func() {
-		b, _ := os.ReadFile(filepath.Join(dir, "stderr"))
-		assert.Empty(t, string(b), "headroom wrote to standard error while the UI ran")
-	})
-	return p
+	l.Printf("hello")
+	closeLog()
+	got, err := os.ReadFile(p)
+	require.NoError(t, err)
+	assert.Contains(t, string(got), "hello")
 }
 
-// tmux runs a tmux command on the pane's server and returns its output.
-func (p *tmuxPane) tmux(args ...string) string {
-	p.t.Helper()
-	out, err := exec.Command("tmux", append([]string{"-S", p.socket}, args...)...).CombinedOutput()
-	require.NoError(p.t, err, "tmux %v: %s", args, out)
-	return string(out)
-}
-
-// styledScreen is what the pane shows now, with its colours and
-// attributes as escape sequences.
-func (p *tmuxPane) styledScreen() string {
-	return p.tmux("capture-pane", "-p", "-e", "-t", "e2e")
-}
-
-// screen is what the pane shows now.
-func (p *tmuxPane) screen() string {
-	return p.tmux("capture-pane", "-p", "-t", "e2e")
-}
-
-// waitFor polls the screen until ok accepts it, and fails after limit.
-func (p *tmuxPane) waitFor(what string, limit time.Duration, ok func(string) bool) string {
-	p.t.Helper()
-	deadline := time.Now().Add(limit)
-	for {
-		s := p.screen()
-		if ok(s) {
-			return s
-		}
-		if time.Now().After(deadline) {
-			p.t.Fatalf("after %s, still waiting for %s; the screen:\n%s", limit, what, s)
-		}
-		time.Sleep(50 * time.Millisecond)
+func TestDefaultCommandWithoutTerminalPrintsPlanningSnapshot(t *testing.T) {
+	code, out, errOut := runCLI(t, noGPU)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "planning for RTX PRO 6000 Blackwell Workstation: not a live reading")
+	if gpu.NVMLAvailable {
+		assert.Contains(t, out, "NVML library not found")
+		assert.Contains(t, out, "/nonexistent/libnvidia-ml.so.1")
+	} else {
+		assert.Contains(t, out, "built without cgo")
 	}
 }
 
-// dead reports whether headroom has exited, and its exit status.
-func (p *tmuxPane) dead() (bool, int) {
-	b, err := os.ReadFile(p.status)
-	if err != nil || len(b) == 0 || b[len(b)-1] != '\n' {
-		return false, 0
-	}
-	code, err := strconv.Atoi(strings.TrimSpace(string(b)))
-	require.NoError(p.t, err, "reading the exit status")
-	return true, code
-}
+func TestDefaultCommandHonoursGPUAndDemo(t *testing.T) {
+	code, out, _ := runCLI(t, noGPU, "--gpu", "4090")
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "planning for RTX 4090: not a live reading")
 
-// childOf waits for the process pid to start its child (the pane's shell
-// starting headroom through env, which execs it) and returns its PID.
-func childOf(t *testing.T, pid int) int {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
-		require.NoError(t, err, "listing the pane shell's children")
-		if f := strings.Fields(string(b)); len(f) > 0 {
-			child, err := strconv.Atoi(f[0])
-			require.NoError(t, err)
-			return child
-		}
-		require.False(t, time.Now().After(deadline), "headroom did not start")
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-// cellOf is the symbol of the first cell of a model's matrix row: its
-// status at the first precision column.
-func cellOf(screen, name string) string {
-	for _, l := range strings.Split(screen, "\n") {
-		f := strings.Fields(l)
-		if len(f) >= 2 && f[0] == name {
-			return f[1]
-		}
-	}
-	return ""
+	code, out, _ = runCLI(t, noGPU, "--demo")
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "demo")
 }
 
 // The real binary in a real terminal: the matrix follows the fake GPU's

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,51 +9,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/headroom-dev/headroom/internal/fakenvml"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/headroom-dev/headroom/internal/fakenvml"
 )
 
 // The measurements of BENCHMARKS.md's TUI section that need the real
 // binary: idle CPU against the framework's floor (and nvtop, when it is
 // installed), and a long soak that runs only when asked for.
-
-// procFigures reads a process's resident memory (KiB), thread count and
-// CPU time (ns, from schedstat, summed over its threads) from /proc.
-func procFigures(pid int) (rssKiB, threads int, cpuNs int64, err error) {
-	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, 0, 0, err
-	}
-	for _, l := range strings.Split(string(status), "\n") {
-		f := strings.Fields(l)
-		switch {
-		case len(f) >= 2 && f[0] == "VmRSS:":
-			rssKiB, _ = strconv.Atoi(f[1])
-		case len(f) >= 2 && f[0] == "Threads:":
-			threads, _ = strconv.Atoi(f[1])
-		}
-	}
-	// schedstat is per thread: a Go program's work is spread over its
-	// threads, so sum them all.
-	tasks, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/schedstat", pid))
-	if err != nil || len(tasks) == 0 {
-		return 0, 0, 0, fmt.Errorf("process %d has no threads to read", pid)
-	}
-	for _, task := range tasks {
-		sched, err := os.ReadFile(task)
-		if err != nil {
-			continue // the thread ended
-		}
-		ns, err := strconv.ParseInt(strings.Fields(string(sched))[0], 10, 64)
-		if err != nil {
-			return 0, 0, 0, fmt.Errorf("reading %s: %w", task, err)
-		}
-		cpuNs += ns
-	}
-	return rssKiB, threads, cpuNs, nil
-}
 
 // A long run at 10 Hz with the memory changing on every sample. After the
 // first minute, resident memory stays within 10% of its reading then and
@@ -131,35 +93,6 @@ func logGoroutines(t *testing.T, logFile string) []int {
 	return out
 }
 
-// cpuOver is the CPU time each process spends over the same window.
-func cpuOver(t *testing.T, window time.Duration, pids ...int) []time.Duration {
-	t.Helper()
-	before := make([]int64, len(pids))
-	for i, pid := range pids {
-		_, _, ns, err := procFigures(pid)
-		require.NoError(t, err, "process %d", pid)
-		before[i] = ns
-	}
-	time.Sleep(window)
-	out := make([]time.Duration, len(pids))
-	for i, pid := range pids {
-		_, _, ns, err := procFigures(pid)
-		require.NoError(t, err, "process %d", pid)
-		out[i] = time.Duration(ns - before[i])
-	}
-	return out
-}
-
-// startPane starts cmdline in a new w×h session of p's tmux server and
-// returns the PID of the process it runs (cmdline must exec it).
-func (p *tmuxPane) startPane(name string, w, h int, cmdline string) int {
-	p.t.Helper()
-	p.tmux("new-session", "-d", "-s", name, "-x", strconv.Itoa(w), "-y", strconv.Itoa(h), cmdline)
-	pid, err := strconv.Atoi(strings.TrimSpace(p.tmux("display-message", "-p", "-t", name, "#{pane_pid}")))
-	require.NoError(p.t, err)
-	return pid
-}
-
 // headroom idle on an unchanging GPU, beside the framework's floor: an
 // empty bubbletea program at the same frame rate (internal/tuifloor), in
 // panes of the same size, over the same window of time. headroom's CPU
@@ -211,9 +144,6 @@ func TestTUIIdleCPUNearTheFloor(t *testing.T) {
 	limit := 3*cpu[1] + time.Duration(window.Seconds()*float64(2*time.Millisecond))
 	assert.LessOrEqual(t, cpu[0], limit, "headroom idle: %.1f ms against the floor's %.1f ms", ms(cpu[0]), ms(cpu[1]))
 }
-
-// ms is d in milliseconds.
-func ms(d time.Duration) float64 { return float64(d) / 1e6 }
 
 // pciShimSource answers nvmlDeviceGetPciInfo, which the fake driver leaves
 // NOT_SUPPORTED and without which nvtop 3.0.1 skips the GPU ("No GPU to
