@@ -3,6 +3,7 @@ package catalog
 import (
 	"errors"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -188,4 +189,28 @@ func TestLoadReadsTheFileOrTheBuiltInBytes(t *testing.T) {
 	_, err = LoadModels(File{Flag: "--models", Name: "models.json", Builtin: []byte("[\n{\"id\": 1}]")})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "models.json (built in):2")
+}
+
+// machinePath is an absolute path on a development machine, or a file
+// URL: never a public origin.
+var machinePath = regexp.MustCompile(`(^|[\s("'])(/(home|root|work|tmp|usr|etc|Users|mnt|opt)/|~/|file:)`)
+
+// Every figure of the shipped catalogues cites a public origin: a
+// repository, a model card, a datasheet, never a file on a machine.
+func TestShippedSourcesArePublic(t *testing.T) {
+	for _, c := range loadCatalogue(t) {
+		require.NotEmpty(t, c.Source, c.Name)
+		for field, src := range c.Source {
+			assert.NotRegexp(t, machinePath, src, "%s: source of %s", c.Name, field)
+		}
+	}
+	models := loadModels(t)
+	for _, m := range models {
+		require.NotEmpty(t, m.Source["config"], "%s: where its config came from", m.ID)
+		for field, src := range m.Source {
+			assert.NotRegexp(t, machinePath, src, "%s: source of %s", m.ID, field)
+		}
+	}
+	assert.Regexp(t, machinePath, "read from /home/ada/notes.json", "the pattern finds a path")
+	assert.NotRegexp(t, machinePath, "github.com/vllm-project/vllm vllm/worker/gpu_worker.py", "and passes a repository path")
 }

@@ -3,6 +3,6 @@
 // headroom never imports go-nvml.
 //
 // Three sources exist: NVML (a live card, only in cgo builds), Planning (a
-// card from the gpus.json catalogue with nothing in use) and Demo (a
-// scripted, deterministic scenario for screenshots and tests).
+// card with nothing in use, as the catalog package describes it) and Demo
+// (a scripted, deterministic scenario for screenshots and tests).
 package gpu

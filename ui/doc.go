@@ -3,8 +3,8 @@
 // model catalogue.
 //
 // The root Model composes small child models (header, matrix, detail,
-// processes, help) that share one common struct for their size, the
-// Styles and the KeyMap. Sampling runs in a tea.Cmd on a tea.Tick, never
+// processes, the card comparison and help) that share one common struct
+// for their size, the Styles and the KeyMap. Sampling runs in a tea.Cmd on a tea.Tick, never
 // inside Update, and each sample schedules the next, so a slow driver never
 // stacks samples up. The screen is composed in Update, only when a sample,
 // a key or a resize changed something; View hands the renderer the same
