@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"slices"
 	"time"
+
+	"github.com/headroom-dev/headroom/internal/absent"
 )
 
 // Source is anything that can be sampled for a Snapshot.
@@ -135,7 +137,7 @@ func (d Device) MarshalJSON() ([]byte, error) {
 		UUID              *string `json:"uuid"`
 		ComputeCapability *string `json:"compute_capability"`
 		Architecture      *string `json:"architecture"`
-	}{plain(d), nullable(d.Name), nullable(d.UUID), nullable(d.ComputeCapability), nullable(d.Architecture)})
+	}{plain(d), absent.Null(d.Name), absent.Null(d.UUID), absent.Null(d.ComputeCapability), absent.Null(d.Architecture)})
 }
 
 // MarshalJSON writes the process with unread strings as null.
@@ -146,15 +148,7 @@ func (p Process) MarshalJSON() ([]byte, error) {
 		Name    *string `json:"name"`
 		User    *string `json:"user"`
 		Command *string `json:"command"`
-	}{plain(p), nullable(p.Name), nullable(p.User), nullable(p.Command)})
-}
-
-// nullable is s, or nil (JSON null) when s is empty.
-func nullable(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
+	}{plain(p), absent.Null(p.Name), absent.Null(p.User), absent.Null(p.Command)})
 }
 
 // OneShotTimeout bounds the one sample a one-shot command takes: NVML

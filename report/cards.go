@@ -11,6 +11,7 @@ import (
 
 	"github.com/headroom-dev/headroom/catalog"
 	"github.com/headroom-dev/headroom/fit"
+	"github.com/headroom-dev/headroom/internal/absent"
 )
 
 // Judged is the card a verdict is about, and how it was chosen.
@@ -149,22 +150,22 @@ func NewCards(t fit.CardTable, v fit.CardVerdict, j Judged, pricePaid bool, mode
 		names[m.ID] = m.Name
 	}
 	rep := Cards{Precision: t.Request.Precision, Runtime: t.Request.Runtime, Context: t.Request.Context,
-		CatalogueSize: len(models), ReferenceModel: orNull(t.Reference), Cards: make([]CardLine, len(t.Rows)),
+		CatalogueSize: len(models), ReferenceModel: absent.Null(t.Reference), Cards: make([]CardLine, len(t.Rows)),
 		table: t, verdict: v, judged: j, names: names}
 	for i, r := range t.Rows {
 		rep.Cards[i] = cardLine(r, j)
 	}
-	vj := CardVerdict{CardLine: cardLine(v.Card, j), ChosenBy: j.ChosenBy, Note: orNull(j.Note),
-		PriceUSD: orNull(v.PriceUSD), ClassRank: v.ClassRank, ClassSize: v.ClassSize,
+	vj := CardVerdict{CardLine: cardLine(v.Card, j), ChosenBy: j.ChosenBy, Note: absent.Null(j.Note),
+		PriceUSD: absent.Null(v.PriceUSD), ClassRank: v.ClassRank, ClassSize: v.ClassSize,
 		ClassAhead: list(v.ClassAhead), ClassTied: list(v.ClassTied), ClassCheaperPerModel: list(v.ClassCheaperPerModel),
 		SameModelsOn: []string{}, StepsUp: steps(t, v.Up), StepsDown: steps(t, v.Down),
 		NeedMoreMemory: list(v.TooBig), FitsNoCard: list(v.FitsNowhere), ContextTooLong: list(v.ContextTooLong),
 		QuantisedAsFast: []CardSpeed{}}
 	switch {
 	case pricePaid:
-		vj.PriceFrom = orNull(string(PriceFromFlag))
+		vj.PriceFrom = absent.Null(string(PriceFromFlag))
 	case v.PriceUSD > 0:
-		vj.PriceFrom = orNull(string(PriceFromCatalogue))
+		vj.PriceFrom = absent.Null(string(PriceFromCatalogue))
 	}
 	for _, c := range v.Same {
 		vj.SameModelsOn = append(vj.SameModelsOn, c.Name)
@@ -191,11 +192,11 @@ func NewCards(t fit.CardTable, v fit.CardVerdict, j Judged, pricePaid bool, mode
 // does not hold.
 func cardLine(r fit.CardRow, j Judged) CardLine {
 	c := r.Card
-	return CardLine{Name: c.Name, Class: c.Class, MemoryBytes: c.MemoryBytes, BandwidthBytesPerS: orNull(c.BandwidthBytesPerS),
-		LaunchPriceUSD: orNull(c.PriceUSD), UnifiedMemory: c.Unified, NVMLMonitorable: !c.Unified,
-		FittingModels: r.FittingModels(), FittingIDs: list(r.FittingIDs), LargestFitting: orNull(r.Largest),
-		ReferenceTPS: orNull(r.ReferenceTokensPerS), LargestTPS: orNull(r.LargestTokensPerS),
-		PricePerGB: orNull(r.PricePerGB), PricePerModel: orNull(r.PricePerModel),
+	return CardLine{Name: c.Name, Class: c.Class, MemoryBytes: c.MemoryBytes, BandwidthBytesPerS: absent.Null(c.BandwidthBytesPerS),
+		LaunchPriceUSD: absent.Null(c.PriceUSD), UnifiedMemory: c.Unified, NVMLMonitorable: !c.Unified,
+		FittingModels: r.FittingModels(), FittingIDs: list(r.FittingIDs), LargestFitting: absent.Null(r.Largest),
+		ReferenceTPS: absent.Null(r.ReferenceTokensPerS), LargestTPS: absent.Null(r.LargestTokensPerS),
+		PricePerGB: absent.Null(r.PricePerGB), PricePerModel: absent.Null(r.PricePerModel),
 		InCatalogue: !(j.Card.Unlisted && c.Name == j.Card.Name)}
 }
 
@@ -205,8 +206,8 @@ func steps(t fit.CardTable, ss []fit.CardStep) []CardStep {
 		out[i] = CardStep{FittingModels: s.FittingModels, Models: list(s.Changed), New: list(s.Delta)}
 		for _, c := range s.Cards {
 			row, _ := t.Row(c.Name)
-			out[i].Cards = append(out[i].Cards, StepCard{c.Name, c.Class, c.MemoryBytes, orNull(c.PriceUSD),
-				orNull(row.ReferenceTokensPerS)})
+			out[i].Cards = append(out[i].Cards, StepCard{c.Name, c.Class, c.MemoryBytes, absent.Null(c.PriceUSD),
+				absent.Null(row.ReferenceTokensPerS)})
 		}
 	}
 	return out

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/headroom-dev/headroom/fit"
+	"github.com/headroom-dev/headroom/internal/absent"
 )
 
 // Fit is what `headroom fit --json` prints: the flat fields scripts read
@@ -100,7 +101,7 @@ func (f *Fit) Note(n string) {
 // verdict, both runtimes' launch lines and the decode estimate.
 func (f *Fit) Grade(m fit.Model, r fit.Request, b fit.Budget, budget FitBudget) {
 	budget.FreeBytes, budget.UsableBytes, budget.TotalBytes = b.FreeBytes, b.UsableBytes, b.TotalBytes
-	budget.BandwidthBytesPerS, budget.GPUs = orNull(b.BandwidthBytesPerS), b.GPUs
+	budget.BandwidthBytesPerS, budget.GPUs = absent.Null(b.BandwidthBytesPerS), b.GPUs
 	f.Budget = &budget
 	v := fit.Grade(m, r, b)
 	f.verdict = v
@@ -110,7 +111,7 @@ func (f *Fit) Grade(m fit.Model, r fit.Request, b fit.Budget, budget FitBudget) 
 	f.Status, f.MaxContext, f.FreeBytes = &status, &maxCtx, &free
 	lc := fit.Launch(m, r, v, b)
 	f.launch = lc
-	f.Launch = &FitLaunch{orNull(lc.VLLM.Command), orNull(lc.LlamaCpp.Command)}
+	f.Launch = &FitLaunch{absent.Null(lc.VLLM.Command), absent.Null(lc.LlamaCpp.Command)}
 	for _, n := range launchNotes(lc) {
 		f.Note(n)
 	}

@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/headroom-dev/headroom/fit"
+	"github.com/headroom-dev/headroom/internal/absent"
 )
 
 // ModelRow is one model as `headroom models --json` prints it. Counts are
@@ -44,9 +45,9 @@ func ModelRows(ms []fit.Model) []ModelRow {
 
 func modelRow(m fit.Model) ModelRow {
 	r := ModelRow{ID: m.ID, Name: m.Name, Family: m.Family, Released: m.Released,
-		Params: m.Params(), ActiveParams: m.ActiveParams(), PublishedParams: orNull(m.PublishedParams),
+		Params: m.Params(), ActiveParams: m.ActiveParams(), PublishedParams: absent.Null(m.PublishedParams),
 		KVBytesPer1KTokens: m.KVBytesPerToken() * 1024, MaxContext: m.ContextLimit(),
-		CheckpointBytes: orNull(m.WeightsBytes), ModelType: m.ModelType, NativePrecision: m.NativeFormat(),
+		CheckpointBytes: absent.Null(m.WeightsBytes), ModelType: m.ModelType, NativePrecision: m.NativeFormat(),
 		Layers: m.Layers()}
 	r.SlidingOrHybridLayout = r.Layers.Mixed()
 	if e, err := m.Estimate(fit.Request{Precision: fit.BF16, Context: 1}); err == nil {

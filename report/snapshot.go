@@ -11,6 +11,7 @@ import (
 	"github.com/headroom-dev/headroom/catalog"
 	"github.com/headroom-dev/headroom/fit"
 	"github.com/headroom-dev/headroom/gpu"
+	"github.com/headroom-dev/headroom/internal/absent"
 )
 
 // Snapshot is what `headroom snapshot` prints: one sample of every GPU,
@@ -64,8 +65,8 @@ func StatusName(v fit.Verdict) string {
 // ctxLen. A GPU that cannot be graded, and one the card catalogue does not
 // hold, get a note saying so.
 func NewSnapshot(snap gpu.Snapshot, device int, models []fit.Model, cards []catalog.Card, ctxLen int) Snapshot {
-	s := Snapshot{Time: snap.Time, Source: snap.Source, DriverVersion: orNull(snap.DriverVersion),
-		CUDAVersion: orNull(snap.CUDAVersion), Devices: snap.Devices, FitsDevice: device, Fits: []GradedFit{},
+	s := Snapshot{Time: snap.Time, Source: snap.Source, DriverVersion: absent.Null(snap.DriverVersion),
+		CUDAVersion: absent.Null(snap.CUDAVersion), Devices: snap.Devices, FitsDevice: device, Fits: []GradedFit{},
 		Notes: append([]string{}, snap.Notes...), names: make(map[string]string, len(models)), context: ctxLen}
 	for _, m := range models {
 		s.names[m.ID] = m.Name

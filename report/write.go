@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -69,16 +68,6 @@ func commas(items []string) []string {
 		}
 	}
 	return out
-}
-
-// orNull is v, or nil (JSON null) when v is its type's zero or less: the
-// one rule for "zero means absent" in the reports.
-func orNull[T cmp.Ordered](v T) *T {
-	var zero T
-	if v <= zero {
-		return nil
-	}
-	return &v
 }
 
 // list is s, or an empty list rather than null.

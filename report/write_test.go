@@ -32,15 +32,6 @@ func TestWritersReturnWriteErrors(t *testing.T) {
 	assert.Error(t, WriteJSON(failingWriter{}, func() {}), "a value JSON cannot hold is an error")
 }
 
-func TestOrNullMeansZeroIsAbsent(t *testing.T) {
-	assert.Nil(t, orNull(0))
-	assert.Nil(t, orNull(-3))
-	assert.Nil(t, orNull(""))
-	assert.Nil(t, orNull(0.0))
-	assert.Equal(t, 5, *orNull(5))
-	assert.Equal(t, "x", *orNull("x"))
-}
-
 func TestWrapKeepsPaddedLabelsAndWrapsLongHeads(t *testing.T) {
 	var b bytes.Buffer
 	wrap(&b, "  fits (2):   ", []string{"a,", "b"}, "              ")
