@@ -158,7 +158,7 @@ func WriteFitText(w io.Writer, f Fit) error {
 	}
 	line("total", e.TotalBytes, "")
 	for _, n := range f.Notes {
-		fmt.Fprintln(&b, n)
+		wrap(&b, "", strings.Fields(n), "  ")
 	}
 	if f.Budget != nil {
 		writeGrade(&b, f)

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/charmbracelet/x/exp/golden"
@@ -54,6 +55,9 @@ func TestFitText(t *testing.T) {
 			require.NoError(t, WriteFitText(&b, r))
 			if r.Status != nil {
 				assert.Contains(t, b.String(), "\n"+*r.Status+":", "the grade is stated as the JSON names it")
+			}
+			for _, n := range r.Notes {
+				assert.Contains(t, strings.Join(strings.Fields(b.String()), " "), n, "every note is printed")
 			}
 			golden.RequireEqual(t, b.Bytes())
 		})
