@@ -350,15 +350,15 @@ func classLine(v fit.CardVerdict) string {
 	}
 	s := fmt.Sprintf("In its class: %s of %d %s cards by models fitted", ordinal(v.ClassRank), v.ClassSize, c.Class)
 	if len(v.ClassAhead) > 0 {
-		s += "; " + strings.Join(cleanAll(v.ClassAhead), ", ") + " fit more"
+		s += "; " + strings.Join(v.ClassAhead, ", ") + " fit more"
 	} else if classes := upClasses(v); len(classes) > 0 {
 		s += "; only " + strings.Join(classes, " and ") + " cards fit more"
 	}
 	if len(v.ClassTied) > 0 {
-		s += "; tied with " + strings.Join(cleanAll(v.ClassTied), ", ")
+		s += "; tied with " + strings.Join(v.ClassTied, ", ")
 	}
 	if len(v.ClassCheaperPerModel) > 0 {
-		s += "; cheaper per fitting model: " + strings.Join(cleanAll(v.ClassCheaperPerModel), ", ")
+		s += "; cheaper per fitting model: " + strings.Join(v.ClassCheaperPerModel, ", ")
 	}
 	return s
 }
@@ -369,8 +369,8 @@ func upClasses(v fit.CardVerdict) []string {
 	var out []string
 	for _, s := range v.Up {
 		for _, c := range s.Cards {
-			if cl := c.Class; !slices.Contains(out, cl) {
-				out = append(out, cl)
+			if !slices.Contains(out, c.Class) {
+				out = append(out, c.Class)
 			}
 		}
 	}
@@ -490,14 +490,6 @@ func modelNames(ids []string, name func(string) string) []string {
 	out := make([]string, len(ids))
 	for i, id := range ids {
 		out[i] = name(id)
-	}
-	return out
-}
-
-func cleanAll(ss []string) []string {
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = s
 	}
 	return out
 }
