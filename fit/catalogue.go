@@ -29,11 +29,15 @@ type Model struct {
 
 	Config
 
-	shp *shape // derived at load; nil for a Model built by hand
+	shp  *shape    // derived at load; nil for a Model built by hand
+	file *ggufFile // the GGUF file it was read from; nil otherwise
 }
 
 // shape returns the derived shape, computing it if Load did not.
 func (m Model) shape() (*shape, error) {
+	if m.file != nil && m.file.unmodelled != "" {
+		return nil, fmt.Errorf("%s: %w", m.file.unmodelled, ErrUnsupported)
+	}
 	if m.shp != nil {
 		return m.shp, nil
 	}

@@ -69,6 +69,9 @@ type shape struct {
 	window, chunk                int
 	// kinds counts the decoder layers of each kind.
 	kinds [nKinds]int
+	// file is the GGUF file the model was read from: its weights are the
+	// file's bytes, at its own type only. nil otherwise.
+	file *ggufFile
 	// Recurrent state elements per sequence: the convolution state and
 	// the delta-rule matrix, summed over linear-attention layers.
 	convState, recurrentState int64

@@ -144,6 +144,9 @@ func expertRole(r role) bool {
 // weightBytes is the whole model's weights at precision p under rt,
 // before tensor parallelism. known is the checkpoint's size on disk, or 0.
 func (s *shape) weightBytes(p Precision, rt Runtime, q *QuantizationConfig, known int64) (int64, error) {
+	if s.file != nil {
+		return s.file.fileBytes(p, rt)
+	}
 	if err := supports(rt, p); err != nil {
 		return 0, err
 	}
