@@ -17,7 +17,7 @@ const (
 	// maxLayers bounds the layer count, and the layer steps and intervals
 	// (full_attention_interval, decoder_sparse_step, …) that index layers:
 	// real models have at most a few hundred layers, each walked once.
-	maxLayers = 4096
+	maxLayers = MaxLayers
 	// maxVocab bounds vocab_size: published vocabularies stay below 300K.
 	maxVocab = 1 << 24
 	// MaxContextTokens bounds max_position_embeddings, windows and chunks,
@@ -134,3 +134,7 @@ func (m *Model) checkBounds() (field string, err error) {
 	}
 	return "", nil
 }
+
+// MaxLayers is the most decoder layers a config may have: 4,096, over
+// thirty times the deepest real model's 126 (Llama 3.1 405B).
+const MaxLayers = 4096
