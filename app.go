@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/headroom-dev/headroom/catalog"
 	"github.com/headroom-dev/headroom/fit"
 	"github.com/headroom-dev/headroom/gpu"
+	"github.com/headroom-dev/headroom/local"
 )
 
 // builtinModels is the model catalogue shipped in the binary.
@@ -31,6 +33,36 @@ type app struct {
 	cardsRead bool
 	cardList  []catalog.Card
 	cardsErr  error
+
+	scanned bool
+	scan    local.Result
+}
+
+// roots are the places to look for models on this machine: the tools'
+// own, then --scan; none with --no-scan.
+func (a *app) roots() []local.Root {
+	if a.cli.NoScan {
+		return nil
+	}
+	home, _ := os.UserHomeDir()
+	return local.DefaultRoots(os.Getenv, home, a.cli.Scan)
+}
+
+// local is what a scan of this machine finds, scanned once.
+func (a *app) local() local.Result {
+	if !a.scanned {
+		a.scan, a.scanned = local.Scan(a.roots()), true
+	}
+	return a.scan
+}
+
+// listed is the catalogue and the models found on this machine.
+func (a *app) listed() ([]local.Listed, error) {
+	ms, err := a.models()
+	if err != nil {
+		return nil, err
+	}
+	return local.Merge(ms, a.local().Models), nil
 }
 
 // modelsFile and cardsFile are where the catalogues come from: the files

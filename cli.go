@@ -33,6 +33,8 @@ type Globals struct {
 	Interval   time.Duration    `default:"1s" help:"How often to sample the GPU."`
 	Context    contextFlag      `default:"8k" placeholder:"N" help:"Context length to fit at, e.g. 8k, 32K or 131072."`
 	NoColor    bool             `name:"no-color" help:"Print without colour (also when the NO_COLOR environment variable is set)."`
+	Scan       []string         `name:"scan" placeholder:"DIR" type:"path" help:"Also look for GGUF files and checkpoint folders in DIR (repeatable)."`
+	NoScan     bool             `name:"no-scan" help:"Do not look for models on this machine: the catalogue only."`
 	Version    kong.VersionFlag `help:"Print the version and exit."`
 }
 
@@ -58,6 +60,9 @@ func (c *contextFlag) Decode(ctx *kong.DecodeContext) error {
 func (g *Globals) Validate() error {
 	if g.Interval < 100*time.Millisecond || g.Interval > time.Hour {
 		return fmt.Errorf("--interval: %s is out of range (100ms to 1h)", g.Interval)
+	}
+	if g.NoScan && len(g.Scan) > 0 {
+		return fmt.Errorf("--scan and --no-scan cannot be combined")
 	}
 	if g.Demo && g.GPU != "" {
 		return fmt.Errorf("--demo and --gpu cannot be combined: the demo is a scripted RTX PRO 6000; --gpu NAME alone plans for that card")

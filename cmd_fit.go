@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/headroom-dev/headroom/catalog"
 	"github.com/headroom-dev/headroom/fit"
 	"github.com/headroom-dev/headroom/gpu"
 	"github.com/headroom-dev/headroom/internal/inputfile"
+	"github.com/headroom-dev/headroom/local"
 	"github.com/headroom-dev/headroom/report"
 )
 
@@ -54,6 +56,9 @@ func (c *fitCmd) Run(a *app) error {
 	if err != nil {
 		return err
 	}
+	if m.File() != nil && c.Runtime == "" {
+		r.Runtime = fit.LlamaCpp // a GGUF file runs under llama.cpp
+	}
 	e, err := m.Estimate(r)
 	if err != nil {
 		if errors.Is(err, fit.ErrUnsupported) || errors.Is(err, fit.ErrBadRequest) || errors.Is(err, fit.ErrOutOfRange) {
@@ -87,15 +92,63 @@ func (c *fitCmd) model(a *app) (fit.Model, error) {
 	case c.Config != "":
 		return loadConfigPath(c.Config)
 	}
-	ms, err := a.models()
+	if st, err := os.Stat(c.Model); err == nil {
+		switch {
+		case st.IsDir():
+			return loadConfigPath(c.Model)
+		case strings.HasSuffix(strings.ToLower(c.Model), ".gguf"):
+			m, err := local.LoadGGUF(c.Model)
+			if err != nil {
+				return fit.Model{}, usageError{err}
+			}
+			return m, nil
+		}
+	}
+	if ollamaName.MatchString(c.Model) {
+		if m, ok, err := a.ollamaModel(c.Model); ok || err != nil {
+			return m, err
+		}
+	}
+	ls, err := a.listed()
 	if err != nil {
 		return fit.Model{}, err
 	}
-	m, err := catalog.FindModel(ms, c.Model)
+	m, err := catalog.FindModel(local.Models(ls), c.Model)
 	if err != nil {
 		return fit.Model{}, usageError{err}
 	}
 	return m, nil
+}
+
+// ollamaName is how Ollama names a model: MODEL:TAG, or NAMESPACE/MODEL:TAG.
+var ollamaName = regexp.MustCompile(`^([a-z0-9._-]+/)?[a-z0-9._-]+:[A-Za-z0-9._-]+$`)
+
+// ollamaModel is the Ollama model named MODEL:TAG (or
+// NAMESPACE/MODEL:TAG), from every Ollama folder headroom knows, even with
+// --no-scan; false when none has it.
+func (a *app) ollamaModel(name string) (fit.Model, bool, error) {
+	home, _ := os.UserHomeDir()
+	for _, r := range local.DefaultRoots(os.Getenv, home, nil) {
+		if r.Kind != local.KindOllama {
+			continue
+		}
+		models, _ := local.OllamaModels(r.Path)
+		for _, om := range models {
+			if om.Name != name {
+				continue
+			}
+			if om.Err != nil {
+				return fit.Model{}, true, usageError{fmt.Errorf("%s: %w", name, om.Err)}
+			}
+			m, err := local.LoadGGUF(om.Blob)
+			if err != nil {
+				return fit.Model{}, true, usageError{fmt.Errorf("%s: %w", name, err)}
+			}
+			m.ID, m.Name = name, name
+			return m, true, nil
+		}
+	}
+	return fit.Model{}, false, nil
 }
 
 // loadConfigPath reads --config: a checkpoint folder, or a config file

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/headroom-dev/headroom/gpu"
+	"github.com/headroom-dev/headroom/local"
 	"github.com/headroom-dev/headroom/report"
 )
 
@@ -39,11 +40,15 @@ func (a *app) writeSnapshot(src gpu.Source, asJSON bool, device int) error {
 	if device < 0 || device >= len(snap.Devices) {
 		return usageError{fmt.Errorf("--device %d: there is no such GPU (%s)", device, gpuCount(len(snap.Devices)))}
 	}
-	models, cards, err := a.catalogues()
+	cards, err := a.cards()
 	if err != nil {
 		return err
 	}
-	rep := report.NewSnapshot(snap, device, models, cards, int(a.cli.Context))
+	ls, err := a.listed()
+	if err != nil {
+		return err
+	}
+	rep := report.NewSnapshot(snap, device, local.Models(ls), cards, int(a.cli.Context))
 	if asJSON {
 		return report.WriteJSON(a.stdout, rep)
 	}

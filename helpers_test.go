@@ -77,7 +77,33 @@ func TestMain(m *testing.M) {
 	if os.Getenv(asHeadroom) == "1" {
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}
+	// The tests see the catalogue only: no model of the machine running
+	// them, wherever its tools keep them. Tests of the scan point these at
+	// fixtures.
+	home, err := os.MkdirTemp("", "headroom-home-")
+	if err != nil {
+		panic(err)
+	}
+	for _, k := range []string{"HF_HUB_CACHE", "HF_HOME", "LLAMA_CACHE", "OLLAMA_MODELS"} {
+		os.Unsetenv(k)
+	}
+	// The go command the tests run finds its module cache, build cache
+	// and settings from HOME unless told: keep them where they were.
+	for k, dir := range map[string]func() (string, error){
+		"GOPATH":  func() (string, error) { h, err := os.UserHomeDir(); return filepath.Join(h, "go"), err },
+		"GOCACHE": func() (string, error) { c, err := os.UserCacheDir(); return filepath.Join(c, "go-build"), err },
+		"GOENV":   func() (string, error) { c, err := os.UserConfigDir(); return filepath.Join(c, "go", "env"), err },
+	} {
+		if os.Getenv(k) == "" {
+			if d, err := dir(); err == nil {
+				os.Setenv(k, d)
+			}
+		}
+	}
+	os.Setenv("HOME", home)
+	os.Setenv("XDG_CACHE_HOME", home+"/.cache")
 	code := m.Run()
+	os.RemoveAll(home)
 	if binaryDir != "" {
 		os.RemoveAll(binaryDir)
 	}

@@ -202,3 +202,21 @@ func fromParser(gf *gguf.GGUFFile) fit.GGUF {
 func clampInt(n uint64) int {
 	return int(min(n, 1<<62))
 }
+
+// LoadGGUF reads the model in the GGUF file at path (the first part of a
+// split file), named by its path: what `headroom fit PATH` grades.
+func LoadGGUF(path string) (fit.Model, error) {
+	g, err := ReadGGUF(path)
+	if err != nil {
+		return fit.Model{}, err
+	}
+	if clean(path) != path {
+		return fit.Model{}, fmt.Errorf("%q: the path holds control or invisible characters, or is not UTF-8; headroom will not print it", clean(path))
+	}
+	m, err := fit.FromGGUF(g, path)
+	if err != nil {
+		return fit.Model{}, err
+	}
+	m.Name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	return m, nil
+}

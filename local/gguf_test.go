@@ -85,9 +85,9 @@ func TestAbsurdGGUFHeaders(t *testing.T) {
 	assert.Error(t, err)
 
 	spec := tinyLlama(4096)
-	for i := range spec.kvs {
-		if spec.kvs[i].key == "llama.block_count" {
-			spec.kvs[i].val = uint32(1 << 31)
+	for i := range spec.KVs {
+		if spec.KVs[i].Key == "llama.block_count" {
+			spec.KVs[i].Val = uint32(1 << 31)
 		}
 	}
 	spec.write(t, filepath.Join(dir, "layers.gguf"))

@@ -16,9 +16,9 @@ const (
 
 // Root is one place to scan, and what chose it.
 type Root struct {
-	Kind  Kind
-	Path  string
-	Label string // "Hugging Face cache ($HF_HOME/hub)", "LM Studio", "--scan", …
+	Kind  Kind   `json:"kind"`
+	Path  string `json:"path"`
+	Label string `json:"label"` // "Hugging Face cache ($HF_HOME/hub)", "LM Studio", "--scan", …
 }
 
 // DefaultRoots are the places the runtimes keep models, from the

@@ -47,8 +47,8 @@ func (f Found) Usable() bool { return f.Partial == "" && f.Problem == "" }
 // Place is one place scanned, and what came of it.
 type Place struct {
 	Root
-	Found int    // models found there
-	Note  string // why it was skipped ("not present"), or what went wrong there
+	Found int    `json:"found"` // models found there
+	Note  string `json:"note"`  // why it was skipped ("not present"), or what went wrong there
 }
 
 // Result is what a scan found.
@@ -87,6 +87,7 @@ func Scan(roots []Root) Result {
 			p.Found = len(found)
 			res.Models = append(res.Models, found...)
 		}
+		p.Path, p.Label = clean(p.Path), clean(p.Label) // an environment variable or --scan may hold anything
 		res.Places = append(res.Places, p)
 	}
 	slices.SortStableFunc(res.Models, func(a, b Found) int {

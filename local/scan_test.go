@@ -203,3 +203,21 @@ func TestDefaultRoots(t *testing.T) {
 	delete(env, "HF_HUB_CACHE")
 	assert.Equal(t, "/x/cache/huggingface/hub", DefaultRoots(get, "/home/ada", nil)[0].Path)
 }
+
+func TestMergeListsACachedCatalogueModelOnce(t *testing.T) {
+	cat, err := fit.LoadConfig(strings.NewReader(qwenConfig), "config.json")
+	require.NoError(t, err)
+	cat.ID, cat.Name = "Qwen/Qwen3-32B", "Qwen3-32B"
+	hub := t.TempDir()
+	hfRepoFixture(t, hub, "Qwen/Qwen3-32B", 2, 2, 1000)
+	hfRepoFixture(t, hub, "Org/Other", 2, 1, 1000)
+	tinyLlama(4096).write(t, filepath.Join(t.TempDir(), "x.gguf"))
+	res := Scan([]Root{{Kind: KindHF, Path: hub}})
+	ls := Merge([]fit.Model{cat}, res.Models)
+	require.Len(t, ls, 1, "the cached catalogue model once; the partial download not at all")
+	assert.Equal(t, KindHF, ls[0].Origin)
+	assert.True(t, ls[0].InCatalogue)
+	assert.EqualValues(t, 1000, ls[0].Model.WeightsBytes, "sized by the files found")
+	require.NotNil(t, ls[0].Found)
+	assert.Equal(t, []fit.Model{ls[0].Model}, Models(ls))
+}

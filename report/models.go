@@ -8,6 +8,7 @@ import (
 
 	"github.com/headroom-dev/headroom/fit"
 	"github.com/headroom-dev/headroom/internal/absent"
+	"github.com/headroom-dev/headroom/local"
 )
 
 // ModelRow is one model as `headroom models --json` prints it. Counts are
@@ -32,13 +33,42 @@ type ModelRow struct {
 	// SlidingOrHybridLayout is Layers.Mixed: some layer is other than
 	// full attention.
 	SlidingOrHybridLayout bool `json:"sliding_or_hybrid_layout"`
+	// Where the model is: the catalogue, or found on this machine (hf,
+	// gguf, ollama); InCatalogue when the catalogue has it too.
+	Origin      local.Kind `json:"origin"`
+	InCatalogue bool       `json:"in_catalogue"`
+	Path        *string    `json:"path"`      // the file or folder found; null for the catalogue only
+	Format      string     `json:"format"`    // safetensors or gguf
+	Precision   string     `json:"precision"` // how the weights are stored: a GGUF file's own type, or bf16, fp8…
+	// Status is "ready", or for a model found that cannot be graded
+	// "downloading" or "unusable", with Problem saying why.
+	Status  string  `json:"status"`
+	Problem *string `json:"problem,omitempty"`
 }
 
-// ModelRows derives the listing, one row a model.
-func ModelRows(ms []fit.Model) []ModelRow {
-	rows := make([]ModelRow, len(ms))
-	for i, m := range ms {
-		rows[i] = modelRow(m)
+// ModelRows derives the listing, one row a model: the catalogue's and
+// those found here (ls), then those found that cannot be graded.
+func ModelRows(ls []local.Listed, found []local.Found) []ModelRow {
+	rows := make([]ModelRow, 0, len(ls))
+	for _, l := range ls {
+		r := modelRow(l.Model)
+		r.Origin, r.InCatalogue, r.Status = l.Origin, l.InCatalogue, "ready"
+		r.Format, r.Precision = string(local.Safetensors), r.NativePrecision
+		if f := l.Found; f != nil {
+			r.Path, r.Format, r.Precision = absent.Null(f.Path), string(f.Format), f.Precision
+		}
+		rows = append(rows, r)
+	}
+	for _, f := range found {
+		if f.Usable() {
+			continue
+		}
+		r := ModelRow{ID: f.Name, Name: f.Name, Origin: f.Origin, Path: absent.Null(f.Path), Format: string(f.Format),
+			Precision: f.Precision, Status: "unusable", Problem: absent.Null(f.Problem)}
+		if f.Partial != "" {
+			r.Status, r.Problem = "downloading", absent.Null(f.Partial)
+		}
+		rows = append(rows, r)
 	}
 	return rows
 }
@@ -53,8 +83,13 @@ func modelRow(m fit.Model) ModelRow {
 	if e, err := m.Estimate(fit.Request{Precision: fit.BF16, Context: 1}); err == nil {
 		r.BF16WeightsBytes = e.WeightsBytes
 	}
-	if e, err := m.Estimate(fit.Request{Precision: fit.Native, Context: 1}); err == nil {
+	if e, err := m.Estimate(fit.Request{Precision: fit.Native, Runtime: m.RuntimeFor(fit.Native, fit.VLLM), Context: 1}); err == nil {
 		r.WeightsBytes = e.WeightsBytes
+	} else if f := m.File(); f != nil {
+		r.WeightsBytes = uint64(f.TensorBytes) // an architecture not modelled: its tensors, exactly
+	}
+	if f := m.File(); f != nil {
+		r.NativePrecision = f.FileType
 	}
 	if q := m.QuantizationConfig; q != nil {
 		r.NativeQuantization = q.QuantMethod
@@ -66,8 +101,12 @@ func modelRow(m fit.Model) ModelRow {
 func WriteModelsText(w io.Writer, rows []ModelRow) error {
 	var b bytes.Buffer
 	tw := tabwriter.NewWriter(&b, 2, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "MODEL\tPARAMS\tACTIVE\tNATIVE\tWEIGHTS\tMAX CONTEXT\tKV/1K TOKENS\tLAYERS")
+	fmt.Fprintln(tw, "MODEL\tFROM\tPARAMS\tACTIVE\tNATIVE\tWEIGHTS\tMAX CONTEXT\tKV/1K TOKENS\tLAYERS")
 	for _, r := range rows {
+		if r.Status != "ready" {
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", r.ID, r.Origin, *r.Problem)
+			continue
+		}
 		active := "-"
 		if r.ActiveParams < r.Params {
 			active = billions(r.ActiveParams)
@@ -76,7 +115,7 @@ func WriteModelsText(w io.Writer, rows []ModelRow) error {
 		if r.MaxContext > 0 {
 			ctx = fit.FormatContext(r.MaxContext)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%.0f MiB\t%s\n", r.ID, billions(r.Params), active,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.0f MiB\t%s\n", listedName(r), from(r), billions(r.Params), active,
 			r.NativePrecision, fit.FormatGiB(r.WeightsBytes), ctx, float64(r.KVBytesPer1KTokens)/(1<<20), layers(r.Layers))
 	}
 	tw.Flush() // into a bytes.Buffer: cannot fail
@@ -102,4 +141,56 @@ func layers(l fit.Layers) string {
 		return "?"
 	}
 	return s
+}
+
+// listedName is how the table names a model: its id, or for a GGUF file
+// (whose id is its path) the file's name.
+func listedName(r ModelRow) string {
+	if r.Origin == local.KindGGUF && r.Format == string(local.GGUFFormat) {
+		return r.Name
+	}
+	return r.ID
+}
+
+// from names where a row's model is: "catalogue", "hf", or "hf+catalogue"
+// for a catalogue model found here too.
+func from(r ModelRow) string {
+	if r.InCatalogue && r.Origin != local.OriginCatalogue {
+		return string(r.Origin) + "+catalogue"
+	}
+	return string(r.Origin)
+}
+
+// WritePlacesText writes where a scan looked and what it found there.
+func WritePlacesText(w io.Writer, places []local.Place) error {
+	var b bytes.Buffer
+	tw := tabwriter.NewWriter(&b, 2, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "PLACE\tPATH\tFOUND")
+	for _, p := range places {
+		found := fmt.Sprint(p.Found)
+		if p.Note != "" {
+			found += " (" + p.Note + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", p.Label, p.Path, found)
+	}
+	tw.Flush() // into a bytes.Buffer: cannot fail
+	return flush(w, &b)
+}
+
+// LocalModels is `headroom models --local --json`: every place looked in,
+// and the models found there.
+type LocalModels struct {
+	Places []local.Place `json:"places"`
+	Models []ModelRow    `json:"models"`
+}
+
+// LocalRows keeps the rows of models found on this machine.
+func LocalRows(rows []ModelRow) []ModelRow {
+	out := []ModelRow{}
+	for _, r := range rows {
+		if r.Origin != local.OriginCatalogue {
+			out = append(out, r)
+		}
+	}
+	return out
 }

@@ -85,7 +85,7 @@ func NewSnapshot(snap gpu.Snapshot, device int, models []fit.Model, cards []cata
 	}
 	for _, m := range models {
 		for _, p := range fit.Precisions {
-			rt := fit.RuntimeFor(p, fit.VLLM)
+			rt := m.RuntimeFor(p, fit.VLLM)
 			v := fit.Grade(m, fit.Request{Precision: p, Runtime: rt, Context: ctxLen}, b)
 			s.Fits = append(s.Fits, GradedFit{Model: m.ID, Precision: p, Runtime: rt, Context: ctxLen,
 				RequiredBytes: v.RequiredBytes, Status: StatusName(v), MaxContext: v.MaxContext, Reason: v.Reason})

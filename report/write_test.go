@@ -10,6 +10,7 @@ import (
 
 	"github.com/headroom-dev/headroom/catalog"
 	"github.com/headroom-dev/headroom/fit"
+	"github.com/headroom-dev/headroom/local"
 )
 
 // Every writer returns a failed write instead of dropping it.
@@ -23,7 +24,7 @@ func TestWritersReturnWriteErrors(t *testing.T) {
 	for name, write := range map[string]func() error{
 		"snapshot text": func() error { return WriteSnapshotText(failingWriter{}, snap) },
 		"fit text":      func() error { return WriteFitText(failingWriter{}, fr) },
-		"models text":   func() error { return WriteModelsText(failingWriter{}, ModelRows(models)) },
+		"models text":   func() error { return WriteModelsText(failingWriter{}, ModelRows(local.Merge(models, nil), nil)) },
 		"cards text":    func() error { return WriteCardsText(failingWriter{}, cr) },
 		"JSON":          func() error { return WriteJSON(failingWriter{}, snap) },
 	} {
