@@ -56,6 +56,16 @@ func (a *app) local() local.Result {
 	return a.scan
 }
 
+// scanFunc scans this machine for the UI, which runs it off its event
+// loop; nil with --no-scan.
+func (a *app) scanFunc() func() local.Result {
+	if a.cli.NoScan {
+		return nil
+	}
+	roots := a.roots()
+	return func() local.Result { return local.Scan(roots) }
+}
+
 // listed is the catalogue and the models found on this machine.
 func (a *app) listed() ([]local.Listed, error) {
 	ms, err := a.models()

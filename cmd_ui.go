@@ -55,7 +55,7 @@ func (c *uiCmd) Run(a *app) error {
 		profile = colorprofile.Ascii
 	}
 	p := tea.NewProgram(ui.New(ui.Config{
-		Source: src, Models: models, Cards: cards,
+		Source: src, Models: models, Cards: cards, Scan: a.scanFunc(),
 		Interval: g.Interval, Context: int(g.Context), NoColor: g.colorOff(),
 		NoBell: c.NoBell, Log: logger,
 	}), tea.WithFPS(ui.FPS), tea.WithColorProfile(profile))

@@ -21,6 +21,9 @@ func (m *Model) banners(limit int) []string {
 	if m.flash != "" {
 		out = append(out, s.Banner.Render(m.flash))
 	}
+	if m.scanning {
+		out = append(out, s.Faint.Render("looking for models on this machine…"))
+	}
 	if m.sampleErr != nil {
 		out = append(out, s.Error.Render(oneLine("sampling failed: "+m.sampleErr.Error()+"; showing the last reading")))
 	}

@@ -77,6 +77,7 @@ func (m *Model) focus() focus {
 		device:     m.device(),
 		card:       catalog.ForDevice(m.cfg.Cards, m.device()),
 		watched:    m.watch != nil && m.watch.model == i,
+		found:      m.foundAt(i),
 	}
 }
 
@@ -88,5 +89,5 @@ func request(m fit.Model, p fit.Precision, sel selection, gpus int) fit.Request 
 	if lim := m.ContextLimit(); lim > 0 && (ctx == modelMax || ctx > lim) {
 		ctx = lim
 	}
-	return fit.Request{Precision: p, Runtime: fit.RuntimeFor(p, sel.runtimeName()), Context: ctx, TP: sel.tpFor(gpus)}
+	return fit.Request{Precision: p, Runtime: m.RuntimeFor(p, sel.runtimeName()), Context: ctx, TP: sel.tpFor(gpus)}
 }

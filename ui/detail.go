@@ -7,6 +7,7 @@ import (
 	"github.com/headroom-dev/headroom/catalog"
 	"github.com/headroom-dev/headroom/fit"
 	"github.com/headroom-dev/headroom/gpu"
+	"github.com/headroom-dev/headroom/local"
 )
 
 // focus is what the detail pane describes: the selected model at the
@@ -23,7 +24,8 @@ type focus struct {
 	device     gpu.Device
 	card       catalog.Card // the device's card: its catalogue entry, or one built from the driver's figures
 	watched    bool
-	why        string // when not ok, why there is nothing to describe
+	found      *local.Found // where the model is on this machine; nil for the catalogue only
+	why        string       // when not ok, why there is nothing to describe
 }
 
 // detail is the pane that explains the selected cell: where the memory
@@ -69,6 +71,9 @@ func (d detail) View(f focus) []string {
 	ls = append(ls, line{d.maxContexts(f), 5}, line{d.decode(f), 7})
 	if f.watched {
 		ls = append(ls, line{s.Faint.Render("◆ watched: a banner (and the bell) when it starts or stops fitting"), 8})
+	}
+	if fd := f.found; fd != nil {
+		ls = append(ls, line{s.Faint.Render(oneLine(fmt.Sprintf("• on this machine (%s, %s %s): %s", fd.Origin, fd.Format, fd.Precision, fd.Path))), 8})
 	}
 	return keepRanked(ls, d.height)
 }
@@ -165,7 +170,7 @@ func (d detail) maxContexts(f focus) string {
 	parts := make([]string, 0, len(f.precisions))
 	for _, p := range f.precisions {
 		r := f.request
-		r.Precision, r.Runtime = p, fit.RuntimeFor(p, f.runtime)
+		r.Precision, r.Runtime = p, f.model.RuntimeFor(p, f.runtime)
 		v := fit.Grade(f.model, r, f.budget)
 		c := "none"
 		if !gradable(v) {

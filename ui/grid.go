@@ -89,7 +89,7 @@ func (g *grid) grade(b fit.Budget, sel selection) {
 	for i, m := range g.models {
 		for j, p := range fit.Precisions {
 			k := 0
-			if fit.RuntimeFor(p, key.runtime) != key.runtime {
+			if m.RuntimeFor(p, key.runtime) != key.runtime {
 				k = 1
 			}
 			g.verdicts[i*np+j] = g.cell(k, i, j, sel.context(), m.ContextLimit())

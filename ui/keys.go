@@ -19,6 +19,8 @@ type KeyMap struct {
 	Copy            key.Binding
 	Processes       key.Binding
 	Cards           key.Binding
+	Mine            key.Binding // only the models on this machine
+	Rescan          key.Binding // scan this machine again
 	Help            key.Binding
 	Quit            key.Binding
 	Accept, Dismiss key.Binding // end filter input: keep it, or clear it
@@ -46,6 +48,8 @@ func NewKeyMap() *KeyMap {
 		Copy:           b("y", "copy launch", "y"),
 		Processes:      b("P", "processes", "P"),
 		Cards:          b("v", "cards", "v"),
+		Mine:           b("m", "my models", "m"),
+		Rescan:         b("M", "scan again", "M"),
 		Help:           b("?", "help", "?"),
 		Quit:           b("q", "quit", "q", "ctrl+c"),
 		Accept:         b("enter", "keep filter", "enter"),
@@ -64,7 +68,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Left, k.Right, k.AllPrecisions},
 		{k.Context, k.ContextBack, k.Runtime, k.TensorParallel, k.NextGPU},
 		{k.Filter, k.Sort, k.Watch, k.Copy, k.Processes},
-		{k.Cards, k.Help, k.Quit},
+		{k.Cards, k.Mine, k.Rescan, k.Help, k.Quit},
 	}
 }
 

@@ -40,8 +40,19 @@ type matrix struct {
 	offset int     // the first row drawn
 	filter string
 	sort   sortOrder
-	watch  int // the watched model, -1 for none
+	watch  int    // the watched model, -1 for none
+	local  []bool // per model: found on this machine
+	mine   bool   // only the models found on this machine
 }
+
+// toggleMine shows only the models found on this machine, or all.
+func (mx *matrix) toggleMine() {
+	mx.mine = !mx.mine
+	mx.arrange()
+}
+
+// isLocal reports whether model i was found on this machine.
+func (mx matrix) isLocal(i int) bool { return i < len(mx.local) && mx.local[i] }
 
 func newMatrix(c common, models []fit.Model, contexts []int) matrix {
 	mx := matrix{common: c, models: models, params: make([]int64, len(models)), chosen: -1, watch: -1}
@@ -116,6 +127,9 @@ func (mx *matrix) arrange() {
 	f := strings.ToLower(mx.filter)
 	mx.rows = mx.rows[:0]
 	for i, m := range mx.models {
+		if mx.mine && !mx.isLocal(i) {
+			continue
+		}
 		if f == "" || strings.Contains(strings.ToLower(m.Name), f) || strings.Contains(strings.ToLower(m.ID), f) {
 			mx.rows = append(mx.rows, i)
 		}
@@ -194,6 +208,8 @@ func (mx matrix) View() []string {
 	switch {
 	case len(mx.models) == 0:
 		return append(lines, s.Faint.Render("the model catalogue is empty"))
+	case len(mx.rows) == 0 && mx.mine && mx.filter == "":
+		return append(lines, s.Faint.Render("no model found on this machine yet (m shows all)"))
 	case len(mx.rows) == 0:
 		return append(lines, s.Faint.Render("no model matches the filter "+fmt.Sprintf("%q", mx.filter)))
 	}
@@ -208,8 +224,11 @@ func (mx matrix) row(i, nameW, first, last int) string {
 	s := mx.styles
 	cols := mx.columns()
 	mark := "  "
-	if i == mx.watch {
+	switch {
+	case i == mx.watch:
 		mark = "◆ "
+	case mx.isLocal(i):
+		mark = "• " // on this machine
 	}
 	var b strings.Builder
 	name := fit1(mark+mx.models[i].Name, nameW-1) + " "

@@ -54,7 +54,12 @@ func (m *Model) body(w, h int, full bool) []string {
 	}
 	if m.showHelp {
 		m.help.SetWidth(w)
-		return strings.Split(m.help.FullHelpView(m.com.keys.FullHelp()), "\n")
+		lines := strings.Split(m.help.FullHelpView(m.com.keys.FullHelp()), "\n")
+		lines = append(lines, "")
+		for _, l := range m.placesHelp() {
+			lines = append(lines, m.com.styles.Faint.Render(clip(oneLine(l), w)))
+		}
+		return lines
 	}
 	if m.showCards {
 		return m.cardsBody(w, h)

@@ -13,13 +13,17 @@ import (
 	"github.com/headroom-dev/headroom/catalog"
 	"github.com/headroom-dev/headroom/fit"
 	"github.com/headroom-dev/headroom/gpu"
+	"github.com/headroom-dev/headroom/local"
 )
 
 // Config is what the UI needs from the command line.
 type Config struct {
-	Source   gpu.Source
-	Models   []fit.Model
-	Cards    []catalog.Card
+	Source gpu.Source
+	Models []fit.Model
+	Cards  []catalog.Card
+	// Scan looks for the models on this machine; it runs off the event
+	// loop at start and on M. nil scans nothing (--no-scan).
+	Scan     func() local.Result
 	Interval time.Duration
 	Context  int  // starting context in tokens; 0 is 8K
 	NoColor  bool // no colour: --no-color or NO_COLOR
@@ -62,6 +66,11 @@ type Model struct {
 
 	lastStats time.Time // when the log last had the program's own figures
 
+	catalogue []fit.Model    // the catalogue's models, before any scan
+	listed    []local.Listed // the models the matrix lists, with where each was found
+	scan      *local.Result  // the last scan's; nil before one ends
+	scanning  bool           // a scan is running
+
 	screen string // the last composed screen; View returns it unchanged
 }
 
@@ -88,13 +97,21 @@ func New(cfg Config) Model {
 		help:   h,
 		sel:    sel,
 	}
+	m.catalogue = cfg.Models
+	m.listed = local.Merge(cfg.Models, nil)
+	m.matrix.local = make([]bool, len(cfg.Models))
+	m.scanning = cfg.Scan != nil
 	m.regrade()
 	return m
 }
 
-// Init takes the first sample at once.
+// Init takes the first sample at once, and starts the scan of this
+// machine's models beside it.
 func (m Model) Init() tea.Cmd {
-	return sample(m.cfg.Source, m.sampleTimeout())
+	if m.cfg.Scan == nil {
+		return sample(m.cfg.Source, m.sampleTimeout())
+	}
+	return tea.Batch(sample(m.cfg.Source, m.sampleTimeout()), scanLocal(m.cfg.Scan))
 }
 
 // sampleTimeout is how long one sample may take before it is given up.
@@ -115,6 +132,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.key(msg)
 	case sampleMsg:
 		changed, cmd = m.takeSample(msg)
+	case scanMsg:
+		m.takeScan(msg)
 	default:
 		changed = false
 	}

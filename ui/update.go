@@ -61,6 +61,13 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.showProcs = !m.showProcs
 	case key.Matches(msg, k.Cards):
 		m.showCards = !m.showCards
+	case key.Matches(msg, k.Mine):
+		m.matrix.toggleMine()
+		if m.matrix.mine {
+			m.flash = "showing only the models on this machine (m shows all)"
+		}
+	case key.Matches(msg, k.Rescan):
+		return m.startScan()
 	case key.Matches(msg, k.Help):
 		m.showHelp = !m.showHelp
 	}
