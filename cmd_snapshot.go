@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/headroom-dev/headroom/gpu"
-	"github.com/headroom-dev/headroom/local"
 	"github.com/headroom-dev/headroom/report"
 )
 
@@ -48,7 +47,7 @@ func (a *app) writeSnapshot(src gpu.Source, asJSON bool, device int) error {
 	if err != nil {
 		return err
 	}
-	rep := report.NewSnapshot(snap, device, local.Models(ls), cards, int(a.cli.Context))
+	rep := report.NewSnapshot(snap, device, ls, cards, int(a.cli.Context))
 	if asJSON {
 		return report.WriteJSON(a.stdout, rep)
 	}

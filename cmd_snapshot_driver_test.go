@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/headroom-dev/headroom/gpu"
 	"github.com/headroom-dev/headroom/internal/fakenvml"
@@ -224,4 +226,51 @@ func parseMeminfoTotal(f *os.File) (uint64, error) {
 		}
 	}
 	return 0, errors.New("no MemTotal line")
+}
+
+// A process started with vLLM's command line, holding memory on the fake
+// GPU, is recognised: snapshot --json gives its serving object, with
+// what headroom predicts it holds beside what the driver says it does.
+func TestSnapshotRecognisesAModelServer(t *testing.T) {
+	if !gpu.NVMLAvailable {
+		t.Skip("built without cgo, so NVML cannot be loaded")
+	}
+	lib := fakenvml.Build(t)
+	pid := startServer(t, "vllm", "serve", "Qwen/Qwen3-32B", "--max-model-len", "8192", "--gpu-memory-utilization", "0.90")
+	d := fakenvml.RTXPro6000()
+	d.Used = 86 << 30
+	d.Processes = []fakenvml.Process{{PID: pid, Used: 86 << 30, Name: "python3"}}
+	state := filepath.Join(t.TempDir(), "state")
+	require.NoError(t, fakenvml.WriteState(state, fakenvml.State{Devices: []fakenvml.Device{d}}))
+	var procs []map[string]any
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		code, out, errOut := runHeadroom(t, fakenvml.Env(lib, state), "snapshot", "--json")
+		require.Equal(t, 0, code, errOut)
+		var s struct {
+			Devices []struct {
+				Processes []map[string]any `json:"processes"`
+			} `json:"devices"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(out), &s))
+		procs = s.Devices[0].Processes
+		if len(procs) == 1 && procs[0]["serving"] != nil || time.Now().After(deadline) {
+			break // the child may not have exec'd yet on a slow machine
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	require.Len(t, procs, 1)
+	srv, ok := procs[0]["serving"].(map[string]any)
+	require.True(t, ok, "the process is recognised: %v", procs[0])
+	assert.Equal(t, "vllm", srv["runtime"])
+	assert.Equal(t, "Qwen/Qwen3-32B", srv["model"])
+	assert.EqualValues(t, 8192, srv["context"])
+	assert.Equal(t, map[string]any{"max-model-len": "8192", "gpu-memory-utilization": "0.90"}, srv["args"])
+	require.NotNil(t, srv["predicted_bytes"], srv["unpredicted"])
+	predicted := srv["predicted_bytes"].(float64)
+	assert.InDelta(t, 0.9*float64(97887<<20), predicted, 3<<30, "the budget, plus what vLLM keeps outside it")
+
+	code, out, _ := runHeadroom(t, fakenvml.Env(lib, state), "snapshot")
+	require.Equal(t, 0, code)
+	assert.Contains(t, words(out), "vLLM serving Qwen/Qwen3-32B, context 8192, utilisation 0.90; predicted")
 }

@@ -77,6 +77,10 @@ func TestMain(m *testing.M) {
 	if os.Getenv(asHeadroom) == "1" {
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}
+	if d, err := time.ParseDuration(os.Getenv(asServer)); err == nil {
+		time.Sleep(d) // standing in for a model server: see startServer
+		os.Exit(0)
+	}
 	// The tests see the catalogue only: no model of the machine running
 	// them, wherever its tools keep them. Tests of the scan point these at
 	// fixtures.
@@ -466,3 +470,25 @@ func (p *tmuxPane) startPane(name string, w, h int, cmdline string) int {
 
 // ms is d in milliseconds.
 func ms(d time.Duration) float64 { return float64(d) / 1e6 }
+
+// asServer makes this test binary sleep for the duration it gives, under
+// whatever command line it was started with: a stand-in for a model
+// server whose command line headroom reads from /proc.
+const asServer = "HEADROOM_TEST_RUN_AS_SERVER"
+
+// startServer starts a process whose command line is argv, as a model
+// server's would be, and returns its PID.
+func startServer(t *testing.T, argv ...string) uint32 {
+	t.Helper()
+	exe, err := os.Executable()
+	require.NoError(t, err)
+	cmd := exec.Command(exe)
+	cmd.Args = argv
+	cmd.Env = append(os.Environ(), asServer+"=60s")
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	return uint32(cmd.Process.Pid)
+}

@@ -74,7 +74,7 @@ func (s *shape) overheads(n *needs, r Request, ctx int) {
 		} else {
 			n.term("non-torch memory", vllmNonTorchTP1, "0.26 GiB at TP1, "+srcPlanner, false)
 		}
-		n.term("safety margin", wkv*marginPct/100+marginBase, srcMargin, false)
+		n.term(SafetyMarginTerm, wkv*marginPct/100+marginBase, srcMargin, false)
 		if r.TP > 1 {
 			n.term("CUDA context and NCCL", vllmOutsideTPn, "1.53 GiB at TP2, "+srcPlanner, true)
 			n.term("CUDA graphs", vllmGraphsTPn, "2.4 GiB a card at TP4 (vllm#7553); 1.79 at TP2, "+srcPlanner, true)
@@ -90,7 +90,7 @@ func (s *shape) overheads(n *needs, r Request, ctx int) {
 		cb := uint64(llamaUBatch) * 4 * uint64(s.vocab+4*s.hidden)
 		n.term("compute buffer", cb, "n_ubatch 512 × (vocab + 4 × hidden) × 4 bytes, fitted to logged llama.cpp buffers", false)
 		n.term("CUDA context and workspace", llamaOutside, srcLlamaIssue, false)
-		n.term("safety margin", wkv*marginPct/100+marginBase, srcMargin, false)
+		n.term(SafetyMarginTerm, wkv*marginPct/100+marginBase, srcMargin, false)
 	case Transformers:
 		bytes := uint64(2)
 		if s.fp32 && r.Precision == Native {
@@ -99,6 +99,11 @@ func (s *shape) overheads(n *needs, r Request, ctx int) {
 		act := uint64(ctx) * uint64(2*s.intermediate+4*s.hidden) * bytes
 		n.term("prefill activations", act, "context × (2 × intermediate + 4 × hidden) × dtype bytes: one unchunked prefill, estimated, not measured", false)
 		n.term("CUDA context", torchContext, "0.51 GiB, as vLLM logs it at TP1 ("+srcPlanner+")", false)
-		n.term("safety margin", wkv*marginPctHF/100+marginBaseHF, srcMarginHF, false)
+		n.term(SafetyMarginTerm, wkv*marginPctHF/100+marginBaseHF, srcMarginHF, false)
 	}
 }
+
+// SafetyMarginTerm names the overhead that is headroom's own margin, not
+// memory the runtime takes: a prediction of what a running server holds
+// leaves it out.
+const SafetyMarginTerm = "safety margin"

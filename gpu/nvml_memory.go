@@ -158,7 +158,7 @@ func (s *nvmlSource) readProcesses(i int, st *deviceState, h nvml.Device, d *Dev
 	d.Processes = make([]Process, len(s.scratch))
 	for j, p := range s.scratch {
 		info := s.procs.get(p.PID, s.tick)
-		p.Name, p.User, p.Command = info.Name, info.User, info.Command
+		p.Name, p.User, p.Command, p.Serving = info.Name, info.User, info.Command, info.Serving
 		d.Processes[j] = p
 	}
 	SortProcesses(d.Processes)

@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/shirou/gopsutil/v4/process"
+
+	"github.com/headroom-dev/headroom/serving"
 )
 
 // maxCommand bounds a command line kept per process: enough to show what a
@@ -19,6 +21,8 @@ const maxCommand = 1024
 // cache cleans every string before it is shown.
 type procInfo struct {
 	Name, User, Command string
+	Args                []string        // argv, as /proc gives it; dropped once recognised
+	Serving             *serving.Server // the model server the arguments start; nil for none
 }
 
 // procEntry is a cached procInfo and the sample that last saw its PID.
@@ -60,7 +64,8 @@ func (c *procCache) get(pid uint32, tick uint64) procInfo {
 			info = procInfo{Name: name}
 		}
 	}
-	info = procInfo{Name: Clean(info.Name), User: Clean(info.User), Command: shorten(Clean(info.Command), maxCommand)}
+	srv := serving.Recognise(boundArgs(info.Args))
+	info = procInfo{Name: Clean(info.Name), User: Clean(info.User), Command: shorten(Clean(info.Command), maxCommand), Serving: srv}
 	c.entries[pid] = procEntry{info: info, seen: tick}
 	return info
 }
@@ -96,7 +101,28 @@ func lookupProcess(pid uint32) (procInfo, bool) {
 		}
 	}
 	cmd, _ := p.Cmdline()
-	return procInfo{Name: name, User: user, Command: cmd}, true
+	args, _ := p.CmdlineSlice()
+	return procInfo{Name: name, User: user, Command: cmd, Args: args}, true
+}
+
+// Bounds on the arguments read to recognise a server: a real command line
+// is a few dozen arguments, and the flags that matter come early.
+const (
+	maxArgs   = 256
+	maxArgLen = 4096
+)
+
+// boundArgs cleans the arguments and holds them within maxArgs of at most
+// maxArgLen bytes each, so that a hostile command line costs little.
+func boundArgs(args []string) []string {
+	if len(args) > maxArgs {
+		args = args[:maxArgs]
+	}
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = Clean(shorten(a, maxArgLen))
+	}
+	return out
 }
 
 // shorten cuts s to at most n bytes on a character boundary, marking the

@@ -105,3 +105,23 @@ func TestLookupProcessReadsThisProcess(t *testing.T) {
 	_, ok = lookupProcess(1 << 31) // beyond any PID
 	assert.False(t, ok)
 }
+
+// A model server is recognised once, when its PID is first seen, from
+// its cleaned and bounded arguments.
+func TestProcCacheRecognisesServersOnce(t *testing.T) {
+	reads := 0
+	c := newProcCache(func(pid uint32) (procInfo, bool) {
+		reads++
+		args := []string{"vllm", "serve", "Qwen/Qwen3-32B\x1b[2J", "--max-model-len", "8192"}
+		args = append(args, make([]string, 10000)...) // a hostile length is cut
+		return procInfo{Name: "python3", Command: strings.Join(args[:5], " "), Args: args}, true
+	}, nil)
+	for tick := uint64(1); tick <= 3; tick++ {
+		info := c.get(7, tick)
+		require.NotNil(t, info.Serving)
+		assert.Equal(t, "Qwen/Qwen3-32B", info.Serving.Model, "cleaned")
+		assert.Equal(t, 8192, info.Serving.Context)
+		assert.Nil(t, info.Args, "the arguments are not kept")
+	}
+	assert.Equal(t, 1, reads, "read and recognised once per PID")
+}

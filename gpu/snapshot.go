@@ -7,6 +7,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/headroom-dev/headroom/serving"
+
 	"github.com/headroom-dev/headroom/internal/absent"
 )
 
@@ -126,6 +128,9 @@ type Process struct {
 	User      string          `json:"user"`
 	Command   string          `json:"command"`
 	UsedBytes Reading[uint64] `json:"used_bytes"`
+	// Serving is the model server the process runs, recognised from its
+	// command line; nil (JSON null) when none was.
+	Serving *serving.Server `json:"serving"`
 }
 
 // MarshalJSON writes the device with unread strings as null.

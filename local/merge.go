@@ -52,3 +52,14 @@ func Models(ls []Listed) []fit.Model {
 	}
 	return out
 }
+
+// Lookup finds the listed model a server names: a repository id, the path
+// of a file or folder found here, or an Ollama blob; false when none.
+func Lookup(ls []Listed, model string) (Listed, bool) {
+	for _, l := range ls {
+		if l.Model.ID == model || l.Found != nil && l.Found.Path == model {
+			return l, true
+		}
+	}
+	return Listed{}, false
+}

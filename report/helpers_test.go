@@ -2,6 +2,7 @@ package report
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/headroom-dev/headroom/catalog"
 	"github.com/headroom-dev/headroom/fit"
 	"github.com/headroom-dev/headroom/gpu"
+	"github.com/headroom-dev/headroom/serving"
 )
 
 // catalogues loads the shipped catalogues.
@@ -35,7 +37,9 @@ func device(i int, name string, totalMiB, usedGiB uint64) gpu.Device {
 	}
 	if usedGiB >= 2 {
 		d.Processes = []gpu.Process{
-			{PID: 4242, Name: "python3", User: "ada", Command: "vllm serve Qwen/Qwen3-30B-A3B", UsedBytes: gpu.Read(used - 2<<30)},
+			{PID: 4242, Name: "python3", User: "ada", Command: "vllm serve Qwen/Qwen3-30B-A3B --max-model-len 8192 --gpu-memory-utilization 0.4",
+				UsedBytes: gpu.Read(used - 2<<30),
+				Serving:   serving.Recognise(strings.Fields("vllm serve Qwen/Qwen3-30B-A3B --max-model-len 8192 --gpu-memory-utilization 0.4"))},
 			{PID: 777, Name: "jupyter-lab", User: "grace", UsedBytes: gpu.Read(uint64(2 << 30))},
 		}
 	}

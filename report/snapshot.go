@@ -12,6 +12,7 @@ import (
 	"github.com/headroom-dev/headroom/fit"
 	"github.com/headroom-dev/headroom/gpu"
 	"github.com/headroom-dev/headroom/internal/absent"
+	"github.com/headroom-dev/headroom/local"
 )
 
 // Snapshot is what `headroom snapshot` prints: one sample of every GPU,
@@ -60,11 +61,14 @@ func StatusName(v fit.Verdict) string {
 	return v.Status.String()
 }
 
-// NewSnapshot grades every model at every precision, each under the
-// runtime that loads it, against GPU device as it is in snap, at context
-// ctxLen. A GPU that cannot be graded, and one the card catalogue does not
-// hold, get a note saying so.
-func NewSnapshot(snap gpu.Snapshot, device int, models []fit.Model, cards []catalog.Card, ctxLen int) Snapshot {
+// NewSnapshot grades every listed model (the catalogue's and those found
+// on this machine) at every precision, each under the runtime that loads
+// it, against GPU device as it is in snap, at context ctxLen, and predicts
+// what each recognised model server should hold. A GPU that cannot be
+// graded, and one the card catalogue does not hold, get a note saying so.
+func NewSnapshot(snap gpu.Snapshot, device int, ls []local.Listed, cards []catalog.Card, ctxLen int) Snapshot {
+	models := local.Models(ls)
+	catalog.PredictServers(&snap, cards, ls)
 	s := Snapshot{Time: snap.Time, Source: snap.Source, DriverVersion: absent.Null(snap.DriverVersion),
 		CUDAVersion: absent.Null(snap.CUDAVersion), Devices: snap.Devices, FitsDevice: device, Fits: []GradedFit{},
 		Notes: append([]string{}, snap.Notes...), names: make(map[string]string, len(models)), context: ctxLen}
@@ -174,6 +178,14 @@ func writeDevice(b *bytes.Buffer, d gpu.Device) {
 		fmt.Fprintf(tw, "\t%d\t%s\t%s\t%s\n", p.PID, gib(p.UsedBytes), orNA(p.User), shortText(orNA(cmd), 60))
 	}
 	tw.Flush() // into a bytes.Buffer: cannot fail
+	for i, p := range d.Processes {
+		if i == topProcesses {
+			break
+		}
+		if s := p.Serving; s != nil {
+			wrap(b, fmt.Sprintf("  %d: %s;", p.PID, s.Label()), strings.Fields(s.Versus(p.UsedBytes.Value, p.UsedBytes.OK)), "    ")
+		}
+	}
 }
 
 // statusTitles heads each group of models, best first.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/headroom-dev/headroom/catalog"
 	"github.com/headroom-dev/headroom/gpu"
+	"github.com/headroom-dev/headroom/local"
 )
 
 // The text of `headroom snapshot`, for the situations it must explain.
@@ -36,7 +37,7 @@ func TestSnapshotText(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			var b bytes.Buffer
-			require.NoError(t, WriteSnapshotText(&b, NewSnapshot(tc.snap, 0, models, cards, tc.ctx)))
+			require.NoError(t, WriteSnapshotText(&b, NewSnapshot(tc.snap, 0, local.Merge(models, nil), cards, tc.ctx)))
 			for _, l := range strings.Split(b.String(), "\n") {
 				assert.LessOrEqual(t, len([]rune(l)), TextWidth, "no line is wider than the wrap: %q", l)
 			}
@@ -49,7 +50,7 @@ func TestSnapshotText(t *testing.T) {
 // one that cannot be graded, why.
 func TestSnapshotTextAndJSONAgree(t *testing.T) {
 	models, cards := catalogues(t)
-	rep := NewSnapshot(liveSnapshot(device(0, pro6000, 97887, 60)), 0, models, cards, 8192)
+	rep := NewSnapshot(liveSnapshot(device(0, pro6000, 97887, 60)), 0, local.Merge(models, nil), cards, 8192)
 	var text bytes.Buffer
 	require.NoError(t, WriteSnapshotText(&text, rep))
 	var js bytes.Buffer
@@ -87,7 +88,7 @@ func TestSnapshotOfAnUngradableGPUSaysWhy(t *testing.T) {
 	models, cards := catalogues(t)
 	d := device(0, pro6000, 97887, 0)
 	d.MIG = true
-	rep := NewSnapshot(liveSnapshot(d), 0, models, cards, 8192)
+	rep := NewSnapshot(liveSnapshot(d), 0, local.Merge(models, nil), cards, 8192)
 	assert.Empty(t, rep.Fits)
 	assert.Contains(t, rep.Notes, "not graded: GPU 0 has MIG on: a model must fit one MIG instance, whose memory headroom does not read; grade against an instance's memory with fit --free SIZE")
 }

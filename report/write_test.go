@@ -18,7 +18,7 @@ func TestWritersReturnWriteErrors(t *testing.T) {
 	models, cards := catalogues(t)
 	pro, ok := catalog.Match(cards, catalog.DefaultCard)
 	require.True(t, ok)
-	snap := NewSnapshot(liveSnapshot(device(0, pro6000, 97887, 10)), 0, models, cards, 8192)
+	snap := NewSnapshot(liveSnapshot(device(0, pro6000, 97887, 10)), 0, local.Merge(models, nil), cards, 8192)
 	fr := fitReport(t, "Qwen/Qwen3-32B", fit.BF16, 8192, pro6000, 90<<30)
 	cr := cardsReport(t, fit.Request{Precision: fit.Native, Runtime: fit.VLLM, Context: 8192, TP: 1}, Judged{Card: pro, ChosenBy: ChosenFlag}, 0)
 	for name, write := range map[string]func() error{
