@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/headroom-dev/headroom/fit"
@@ -92,9 +93,10 @@ func atoi(s string) int {
 
 // PredictServers fills in the prediction of every recognised server in
 // snap, each against its own GPU, with the models listed ls (what a server
-// names is looked up among them). The servers are copied: a snapshot's
-// processes share them with the source's cache.
+// names is looked up among them). The devices, processes and servers are
+// copied: a snapshot shares them with its source and the source's cache.
 func PredictServers(snap *gpu.Snapshot, cards []Card, ls []local.Listed) {
+	snap.Devices = slices.Clone(snap.Devices) // the source's snapshot stays as it was
 	for di := range snap.Devices {
 		d := &snap.Devices[di]
 		procs := make([]gpu.Process, len(d.Processes))

@@ -78,6 +78,7 @@ func (m *Model) focus() focus {
 		card:       catalog.ForDevice(m.cfg.Cards, m.device()),
 		watched:    m.watch != nil && m.watch.model == i,
 		found:      m.foundAt(i),
+		server:     m.server(i),
 	}
 }
 
@@ -90,4 +91,10 @@ func request(m fit.Model, p fit.Precision, sel selection, gpus int) fit.Request 
 		ctx = lim
 	}
 	return fit.Request{Precision: p, Runtime: m.RuntimeFor(p, sel.runtimeName()), Context: ctx, TP: sel.tpFor(gpus)}
+}
+
+// server is the process serving model i now; nil when none does.
+func (m *Model) server(i int) *gpu.Process {
+	p, _ := m.servingModel(i)
+	return p
 }

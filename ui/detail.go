@@ -25,6 +25,7 @@ type focus struct {
 	card       catalog.Card // the device's card: its catalogue entry, or one built from the driver's figures
 	watched    bool
 	found      *local.Found // where the model is on this machine; nil for the catalogue only
+	server     *gpu.Process // the process serving the model now; nil when none does
 	why        string       // when not ok, why there is nothing to describe
 }
 
@@ -71,6 +72,9 @@ func (d detail) View(f focus) []string {
 	ls = append(ls, line{d.maxContexts(f), 5}, line{d.decode(f), 7})
 	if f.watched {
 		ls = append(ls, line{s.Faint.Render("◆ watched: a banner (and the bell) when it starts or stops fitting"), 8})
+	}
+	if p := f.server; p != nil {
+		ls = append(ls, line{s.Title.Render(oneLine(fmt.Sprintf("▸ running: PID %d, %s; %s", p.PID, p.Serving.Label(), p.Serving.Versus(p.UsedBytes.Value, p.UsedBytes.OK)))), 1})
 	}
 	if fd := f.found; fd != nil {
 		ls = append(ls, line{s.Faint.Render(oneLine(fmt.Sprintf("• on this machine (%s, %s %s): %s", fd.Origin, fd.Format, fd.Precision, fd.Path))), 8})

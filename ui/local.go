@@ -7,7 +7,9 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/headroom-dev/headroom/catalog"
 	"github.com/headroom-dev/headroom/fit"
+	"github.com/headroom-dev/headroom/gpu"
 	"github.com/headroom-dev/headroom/local"
 )
 
@@ -138,4 +140,50 @@ func plural(n int, thing string) string {
 		return "1 " + thing
 	}
 	return fmt.Sprintf("%d %ss", n, thing)
+}
+
+// predictServers says what each recognised model server on the GPUs
+// should hold, and marks the models that run: on a changed sample only.
+func (m *Model) predictServers() {
+	catalog.PredictServers(&m.snap, m.cfg.Cards, m.listed)
+	running := make([]bool, len(m.cfg.Models))
+	anyRunning := false
+	for _, d := range m.snap.Devices {
+		for _, p := range d.Processes {
+			if p.Serving == nil {
+				continue
+			}
+			if l, ok := local.Lookup(m.listed, p.Serving.Model); ok {
+				if i := slices.IndexFunc(m.cfg.Models, func(x fit.Model) bool { return x.ID == l.Model.ID }); i >= 0 {
+					running[i], anyRunning = true, true
+					if p.Serving.PredictedBytes != nil {
+						m.cfg.Log.Printf("server %d: %s; %s", p.PID, p.Serving.Label(), p.Serving.Versus(p.UsedBytes.Value, p.UsedBytes.OK))
+					}
+				}
+			}
+		}
+	}
+	if !anyRunning {
+		running = nil
+	}
+	m.matrix.running = running
+}
+
+// servingModel is the server running model i, and the process; nil when
+// none does.
+func (m *Model) servingModel(i int) (*gpu.Process, bool) {
+	if i < 0 || i >= len(m.cfg.Models) {
+		return nil, false
+	}
+	for _, d := range m.snap.Devices {
+		for pi, p := range d.Processes {
+			if p.Serving == nil {
+				continue
+			}
+			if l, ok := local.Lookup(m.listed, p.Serving.Model); ok && l.Model.ID == m.cfg.Models[i].ID {
+				return &d.Processes[pi], true
+			}
+		}
+	}
+	return nil, false
 }

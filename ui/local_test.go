@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/headroom-dev/headroom/fit"
 	"github.com/headroom-dev/headroom/local"
+	"github.com/headroom-dev/headroom/serving"
 )
 
 // foundGGUF is a Qwen3-32B Q4_K_M file, as a scan reads it.
@@ -71,4 +73,20 @@ func TestNoScanSaysSo(t *testing.T) {
 	assert.NotContains(t, screen(m), "looking for models")
 	m = press(m, "M")
 	assert.Contains(t, screen(m), "scanning is off (--no-scan)")
+}
+
+// A server on the GPU marks its model's row, and the processes panel and
+// the detail pane compare what it holds with headroom's prediction.
+func TestRunningServerIsShownAgainstItsPrediction(t *testing.T) {
+	snap := liveSnapshot(40)
+	p := &snap.Devices[0].Processes[0]
+	p.Serving = serving.Recognise(strings.Fields("vllm serve Qwen/Qwen3-32B --max-model-len 8192 --gpu-memory-utilization 0.40"))
+	m := newTestModel(t, catalogue(t, goldenModels...), 120, 40, snap)
+	assert.Contains(t, lineWith(m, "Qwen3-32B "), "▸ Qwen3-32B", "marked as running")
+	m = selectModel(t, m, "Qwen3-32B")
+	s := screen(m)
+	assert.Contains(t, s, "▸ running: PID 4242, vLLM serving Qwen/Qwen3-32B, context 8192, utilisation 0.40; predicted")
+	m = press(m, "P")
+	assert.Contains(t, screen(m), "vLLM serving Qwen/Qwen3-32B, context 8192, utilisation 0.40; predicted")
+	assert.Nil(t, snap.Devices[0].Processes[0].Serving.PredictedBytes, "the source's server is not written to")
 }

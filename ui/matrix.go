@@ -30,19 +30,20 @@ var defaultColumns = []fit.Precision{fit.Native, fit.FP8, fit.INT8, fit.Q4_K_M}
 // the selected GPU's free memory now.
 type matrix struct {
 	common
-	models []fit.Model
-	params []int64 // each model's parameter count, for the size sort
-	grid   grid    // every model × precision, graded
-	rows   []int   // the models shown, filtered and sorted: indices into models
-	all    bool    // every precision, not just defaultColumns
-	col    int     // the selected column
-	chosen int     // the selected model, an index into models; -1 when none is shown
-	offset int     // the first row drawn
-	filter string
-	sort   sortOrder
-	watch  int    // the watched model, -1 for none
-	local  []bool // per model: found on this machine
-	mine   bool   // only the models found on this machine
+	models  []fit.Model
+	params  []int64 // each model's parameter count, for the size sort
+	grid    grid    // every model × precision, graded
+	rows    []int   // the models shown, filtered and sorted: indices into models
+	all     bool    // every precision, not just defaultColumns
+	col     int     // the selected column
+	chosen  int     // the selected model, an index into models; -1 when none is shown
+	offset  int     // the first row drawn
+	filter  string
+	sort    sortOrder
+	watch   int    // the watched model, -1 for none
+	local   []bool // per model: found on this machine
+	running []bool // per model: a server on a GPU runs it; nil when none does
+	mine    bool   // only the models found on this machine
 }
 
 // toggleMine shows only the models found on this machine, or all.
@@ -227,6 +228,8 @@ func (mx matrix) row(i, nameW, first, last int) string {
 	switch {
 	case i == mx.watch:
 		mark = "◆ "
+	case i < len(mx.running) && mx.running[i]:
+		mark = "▸ " // running on a GPU now
 	case mx.isLocal(i):
 		mark = "• " // on this machine
 	}

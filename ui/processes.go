@@ -26,6 +26,9 @@ func (p processes) View() []string {
 	}
 	for _, pr := range procs {
 		lines = append(lines, processLine(pr))
+		if srv := pr.Serving; srv != nil {
+			lines = append(lines, s.Faint.Render(oneLine(fmt.Sprintf("%8s  %s; %s", "", srv.Label(), srv.Versus(pr.UsedBytes.Value, pr.UsedBytes.OK)))))
+		}
 	}
 	if p.device.ProcessNote != "" {
 		lines = append(lines, s.Faint.Render(p.device.ProcessNote))

@@ -165,6 +165,7 @@ func (m *Model) takeSample(msg sampleMsg) (bool, tea.Cmd) {
 	if !changed {
 		return false, next
 	}
+	m.predictServers()
 	m.sel.gpu = min(m.sel.gpu, max(len(m.snap.Devices)-1, 0))
 	before, wasGraded := m.watchFits()
 	m.regrade()
