@@ -240,6 +240,15 @@ type snapshotJSON struct {
 			User    *string `json:"user"`
 			Command *string `json:"command"`
 			Used    *uint64 `json:"used_bytes"`
+			Serving *struct {
+				Runtime        string            `json:"runtime"`
+				Model          string            `json:"model"`
+				Name           string            `json:"name"`
+				Context        int               `json:"context"`
+				Args           map[string]string `json:"args"`
+				PredictedBytes *uint64           `json:"predicted_bytes"`
+				Unpredicted    string            `json:"unpredicted"`
+			} `json:"serving"`
 		} `json:"processes"`
 	} `json:"devices"`
 	FitsDevice int `json:"fits_device"`
