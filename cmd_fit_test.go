@@ -77,7 +77,8 @@ func TestFitJSON(t *testing.T) {
 	assert.Greater(t, v["gpu_memory_utilization"], 0.5)
 	launch := rep["launch"].(map[string]any)
 	assert.Contains(t, launch["vllm"], "vllm serve Qwen/Qwen3-32B --max-model-len 32768 --gpu-memory-utilization 0.")
-	assert.Contains(t, launch["llama.cpp"], "-c 32768")
+	assert.Nil(t, launch["llama.cpp"], "Qwen/Qwen3-32B-GGUF publishes no BF16 file")
+	assert.Contains(t, rep["notes"], "no llama.cpp command line: Qwen/Qwen3-32B-GGUF publishes no BF16 file that headroom knows of")
 }
 
 func TestFitGrades(t *testing.T) {
@@ -89,7 +90,7 @@ func TestFitGrades(t *testing.T) {
 		"free memory taken":                     {[]string{"--gpu", rtxPro, "fit", "qwen3-32b", "--precision", "bf16", "--free", "50GiB"}, "needs-freeing: free"},
 		"shorter context":                       {[]string{"--gpu", rtxPro, "--context", "40k", "fit", "qwen3-32b", "--precision", "bf16", "--free", "70GiB"}, "fits-shorter: up to"},
 		"tensor parallel alias":                 {[]string{"--gpu", rtxPro, "fit", "Llama-3.3-70B", "--precision", "bf16", "--tensor-parallel-size", "2"}, "--tensor-parallel-size 2"},
-		"llama.cpp":                             {[]string{"--gpu", rtxPro, "fit", "Llama-3.3-70B", "--precision", "q4_k_m", "--runtime", "llama.cpp"}, "llama-server -hf GGUF_REPO:Q4_K_M -c 8192 -ngl 999"},
+		"llama.cpp":                             {[]string{"--gpu", rtxPro, "fit", "Llama-3.3-70B", "--precision", "q4_k_m", "--runtime", "llama.cpp"}, "llama-server -hf unsloth/Llama-3.3-70B-Instruct-GGUF:Q4_K_M -c 8192 -ngl 999"},
 		"GGUF defaults to llama.cpp":            {[]string{"--gpu", rtxPro, "fit", "Llama-3.3-70B", "--precision", "q4_k_m"}, "q4_k_m · llama.cpp"},
 	}
 	for name, tc := range tests {
@@ -152,7 +153,7 @@ func TestFitLaunchLinesFollowTheirOwnRuntime(t *testing.T) {
 	require.NotNil(t, l["vllm"])
 	assert.NotContains(t, l["vllm"], "--gpu-memory-utilization 0.00")
 	assert.Contains(t, l["vllm"], "--gpu-memory-utilization 0.")
-	assert.Contains(t, l["llama.cpp"], "llama-server")
+	assert.Nil(t, l["llama.cpp"], "no BF16 GGUF file of Qwen3-32B is published")
 
 	l, notes := launch("Qwen/Qwen3-32B", "--precision", "q4_k_m")
 	assert.Nil(t, l["vllm"], "vLLM does not load GGUF files")

@@ -3,6 +3,7 @@ package fit
 import (
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	"github.com/headroom-dev/headroom/internal/jsonpos"
@@ -26,11 +27,65 @@ type Model struct {
 	WeightsBytes int64 `json:"weights_bytes,omitempty"`
 	// Source says where each fact came from.
 	Source map[string]string `json:"source,omitempty"`
+	// GGUF is a published GGUF conversion that llama-server -hf loads,
+	// with the quant tags its files carry; nil when none is known.
+	GGUF *Repo `json:"gguf,omitempty"`
+	// Quantized are published checkpoints vLLM serves as they are, by
+	// precision (fp8, int8, awq4); a precision without one has none known.
+	Quantized map[Precision]*Repo `json:"quantized,omitempty"`
 
 	Config
 
 	shp  *shape    // derived at load; nil for a Model built by hand
 	file *ggufFile // the GGUF file it was read from; nil otherwise
+}
+
+// repoName is a Hugging Face repository id, ORG/NAME, and quantTag a
+// GGUF quant tag: both go into command lines, so nothing else passes.
+var (
+	repoName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$`)
+	quantTag = regexp.MustCompile(`^[A-Z0-9][A-Z0-9_]*$`)
+)
+
+// checkRepos refuses a published repository that is not a plain ORG/NAME,
+// a quant tag that is not one, a precision with no pre-quantised form, or
+// a repository without a source.
+func (m *Model) checkRepos() (string, error) {
+	check := func(field string, r *Repo) (string, error) {
+		switch {
+		case r == nil || !repoName.MatchString(r.Repo):
+			return field + ".repo", fmt.Errorf("a repository is named ORG/NAME")
+		case strings.TrimSpace(r.Source) == "":
+			return field + ".source", fmt.Errorf("every repository needs a source")
+		}
+		for _, q := range r.Quants {
+			if !quantTag.MatchString(q) {
+				return field + ".quants", fmt.Errorf("%q is not a GGUF quant tag such as Q4_K_M", q)
+			}
+		}
+		return "", nil
+	}
+	if m.GGUF != nil {
+		if f, err := check("gguf", m.GGUF); err != nil {
+			return f, err
+		}
+	}
+	for p, r := range m.Quantized {
+		if p != FP8 && p != INT8 && p != AWQ4 {
+			return "quantized", fmt.Errorf("%q has no pre-quantised checkpoint: fp8, int8 or awq4", p)
+		}
+		if f, err := check("quantized."+string(p), r); err != nil {
+			return f, err
+		}
+	}
+	return "", nil
+}
+
+// Repo is a published Hugging Face repository of a model's weights.
+type Repo struct {
+	Repo   string   `json:"repo"`             // ORG/NAME
+	Quants []string `json:"quants,omitempty"` // a GGUF repository's quant tags: "Q4_K_M", "BF16"
+	Source string   `json:"source"`           // where it is published and quoted
 }
 
 // shape returns the derived shape, computing it if Load did not.
@@ -141,6 +196,9 @@ func (m *Model) check(e jsonpos.Element) error {
 		return e.Errorf(f, "model %q: "+format, append([]any{m.ID}, args...)...)
 	}
 	if f, err := m.checkBounds(); err != nil {
+		return bad(f, "%v", err)
+	}
+	if f, err := m.checkRepos(); err != nil {
 		return bad(f, "%v", err)
 	}
 	layers := firstPositive(c.NumHiddenLayers, c.NLayer)

@@ -172,16 +172,95 @@ func TestOverlayAllocatesNothing(t *testing.T) {
 
 func TestLaunch(t *testing.T) {
 	m := byID(t, loadCatalogue(t), "Qwen/Qwen3-32B")
-	r := Request{Precision: BF16, Context: 32768}
 	b := rtx6000(90 * GiB)
-	lc := Launch(m, r, Grade(m, r, b), b)
+	launch := func(r Request) LaunchCommands { return Launch(m, r, Grade(m, r, b), b) }
+	lc := launch(Request{Precision: BF16, Context: 32768})
 	assert.Equal(t, "vllm serve Qwen/Qwen3-32B --max-model-len 32768 --gpu-memory-utilization 0.91", lc.VLLM.Command)
-	assert.Equal(t, "llama-server -hf GGUF_REPO:BF16 -c 32768 -ngl 999 -fa on -np 1", lc.LlamaCpp.Command)
-	r = Request{Precision: FP8, KVDType: KVFP8, Context: 40960, TP: 2}
-	lc = Launch(m, r, Grade(m, r, b), b)
-	assert.Contains(t, lc.VLLM.Command, "--tensor-parallel-size 2 --kv-cache-dtype fp8 --quantization fp8")
+	assert.Empty(t, lc.LlamaCpp.Command, "the official GGUF repository has no BF16 file")
+	assert.Equal(t, "Qwen/Qwen3-32B-GGUF publishes no BF16 file that headroom knows of", lc.LlamaCpp.Why)
+
+	lc = launch(Request{Precision: Q4_K_M, Runtime: LlamaCpp, Context: 32768})
+	assert.Equal(t, "llama-server -hf Qwen/Qwen3-32B-GGUF:Q4_K_M -c 32768 -ngl 999 -fa on -np 1", lc.LlamaCpp.Command,
+		"the repository and tag the catalogue names")
+
+	lc = launch(Request{Precision: FP8, KVDType: KVFP8, Context: 40960, TP: 2})
+	assert.Equal(t, "vllm serve Qwen/Qwen3-32B-FP8 --max-model-len 40960 --gpu-memory-utilization 0.89 --tensor-parallel-size 2 --kv-cache-dtype fp8",
+		lc.VLLM.Command, "the published FP8 checkpoint, served as it is")
 	assert.Empty(t, lc.LlamaCpp.Command)
 	assert.Contains(t, lc.LlamaCpp.Why, "llama.cpp loads GGUF types")
+
+	lc = launch(Request{Precision: AWQ4, Context: 8192})
+	assert.Contains(t, lc.VLLM.Command, "vllm serve Qwen/Qwen3-32B-AWQ ")
+	lc = launch(Request{Precision: INT8, Context: 8192})
+	assert.Empty(t, lc.VLLM.Command)
+	assert.Equal(t, "no published int8 checkpoint of Qwen/Qwen3-32B is known to headroom", lc.VLLM.Why)
+
+	g := byID(t, loadCatalogue(t), "google/gemma-2-27b")
+	r := Request{Precision: FP8, Context: 8192}
+	lc = Launch(g, r, Grade(g, r, b), b)
+	assert.Contains(t, lc.VLLM.Command, "vllm serve google/gemma-2-27b --max-model-len 8192 --gpu-memory-utilization",
+		"no FP8 checkpoint: vLLM quantises as it loads")
+	assert.True(t, strings.HasSuffix(lc.VLLM.Command, "--quantization fp8"))
+}
+
+// Every published repository the catalogue names is used exactly: the
+// line names the repository and a tag it lists.
+func TestLaunchUsesEveryPublishedRepository(t *testing.T) {
+	b := rtx6000(200 * GiB)
+	b.UsableBytes, b.TotalBytes = 200*GiB, 200*GiB
+	for _, m := range loadCatalogue(t) {
+		for p, q := range m.Quantized {
+			r := Request{Precision: p, Context: 4096}
+			lc := Launch(m, r, Grade(m, r, b), b)
+			if lc.VLLM.Command != "" {
+				assert.Contains(t, lc.VLLM.Command, "vllm serve "+q.Repo+" ", m.ID)
+			}
+		}
+		if m.GGUF == nil {
+			continue
+		}
+		for _, tag := range m.GGUF.Quants {
+			p := Precision(strings.ToLower(tag))
+			if tag == "BF16" {
+				p = BF16
+			}
+			r := Request{Precision: p, Runtime: LlamaCpp, Context: 4096}
+			lc := Launch(m, r, Grade(m, r, b), b)
+			if lc.LlamaCpp.Status != TooBig && lc.LlamaCpp.Why == "" {
+				assert.Contains(t, lc.LlamaCpp.Command, "-hf "+m.GGUF.Repo+":"+tag+" ", m.ID)
+			}
+		}
+	}
+}
+
+// A GGUF file is launched from its path, quoted for the shell; an Ollama
+// model with ollama run, the context set as Ollama takes it.
+func TestLaunchLocalFiles(t *testing.T) {
+	b := rtx6000(90 * GiB)
+	for id, want := range map[string]string{
+		"/models/Qwen3 32B/q.gguf": "llama-server -m '/models/Qwen3 32B/q.gguf' -c 8192 -ngl 999 -fa on -np 1",
+		"/models/it's.gguf":        `llama-server -m '/models/it'\''s.gguf' -c 8192 -ngl 999 -fa on -np 1`,
+		"qwen3:32b":                "ollama run qwen3:32b",
+	} {
+		m, err := FromGGUF(qwen3GGUF(), id)
+		require.NoError(t, err)
+		r := Request{Precision: Native, Runtime: LlamaCpp, Context: 8192}
+		lc := Launch(m, r, Grade(m, r, b), b)
+		assert.Equal(t, want, lc.LlamaCpp.Command, id)
+		assert.Empty(t, lc.VLLM.Command, "vLLM does not serve a GGUF file")
+		if strings.HasPrefix(want, "ollama") {
+			assert.Contains(t, lc.Notes, "Ollama takes the context as a parameter: /set parameter num_ctx 8192 in the session, or OLLAMA_CONTEXT_LENGTH=8192 for the server")
+		}
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		"Qwen/Qwen3-32B": "Qwen/Qwen3-32B", "/a/b-c_d.gguf": "/a/b-c_d.gguf", "": "''",
+		"a b": "'a b'", "$(rm -rf ~)": "'$(rm -rf ~)'", "it's": `'it'\''s'`, "a;b": "'a;b'",
+	} {
+		assert.Equal(t, want, ShellQuote(in), in)
+	}
 }
 
 // TestLaunchFollowsEachRuntimesGrade is the reported case: Qwen3-32B

@@ -63,9 +63,6 @@ func (lc LaunchCommands) For(rt Runtime) LaunchLine {
 	return LaunchLine{Why: "transformers has no server command line"}
 }
 
-// ggufName is the quantisation tag of a GGUF file, as -hf REPO:TAG takes it.
-var ggufName = map[Precision]string{Native: "BF16", BF16: "BF16", Q8_0: "Q8_0", Q6_K: "Q6_K", Q5_K_M: "Q5_K_M", Q4_K_M: "Q4_K_M"}
-
 // Launch writes the vLLM and llama.cpp command lines for m under r and
 // budget b. v is the grade under r.Runtime; the other runtime is graded
 // here, so that each line follows its own runtime's verdict: the context
@@ -118,29 +115,53 @@ func Launch(m Model, r Request, v Verdict, b Budget) LaunchCommands {
 	return lc
 }
 
-// launchLlamaCpp writes the llama-server line, or "" and why not.
+// launchLlamaCpp writes the llama.cpp line, or "" and why not: for a
+// GGUF file, llama-server -m PATH, or for an Ollama model ollama run; for
+// a catalogue model, llama-server -hf REPO:TAG from its published GGUF
+// repository, when that repository has a file of the precision.
 func launchLlamaCpp(m Model, r Request, ctx int, notes *[]string) (string, string) {
-	tag, ok := ggufName[r.Precision]
-	if r.Precision == Native && m.QuantizationConfig != nil && strings.EqualFold(m.QuantizationConfig.QuantMethod, "mxfp4") {
-		tag = "MXFP4"
-	}
-	if !ok {
-		return "", "no GGUF type for " + string(r.Precision)
-	}
-	parts := []string{"llama-server", "-hf", "GGUF_REPO:" + tag, "-c", fmt.Sprint(ctx), "-ngl", "999", "-fa", "on", "-np", "1"}
+	flags := []string{"-c", fmt.Sprint(ctx), "-ngl", "999", "-fa", "on", "-np", "1"}
 	if r.KVDType == KVFP8 {
-		parts = append(parts, "-ctk", "q8_0", "-ctv", "q8_0")
+		flags = append(flags, "-ctk", "q8_0", "-ctv", "q8_0")
 	}
-	*notes = append(*notes, "GGUF_REPO: a Hugging Face repository holding a GGUF conversion of "+m.ID)
-
-	return strings.Join(parts, " "), ""
+	if m.file != nil {
+		if ollamaModel(m.ID) {
+			*notes = append(*notes, fmt.Sprintf("Ollama takes the context as a parameter: /set parameter num_ctx %d in the session, or OLLAMA_CONTEXT_LENGTH=%d for the server", ctx, ctx))
+			return "ollama run " + m.ID, ""
+		}
+		return strings.Join(append([]string{"llama-server", "-m", ShellQuote(m.ID)}, flags...), " "), ""
+	}
+	tag := strings.ToUpper(string(r.Precision))
+	if r.Precision == Native || r.Precision == BF16 {
+		tag = "BF16"
+	}
+	switch {
+	case m.GGUF == nil:
+		return "", "no published GGUF conversion of " + m.ID + " is known to headroom"
+	case !slices.Contains(m.GGUF.Quants, tag):
+		return "", m.GGUF.Repo + " publishes no " + tag + " file that headroom knows of"
+	}
+	return strings.Join(append([]string{"llama-server", "-hf", m.GGUF.Repo + ":" + tag}, flags...), " "), ""
 }
 
-// launchVLLM writes the vllm serve line, or "" and why not.
+// ollamaModel reports whether id names an Ollama model (MODEL:TAG, or
+// NAMESPACE/MODEL:TAG) rather than a file.
+func ollamaModel(id string) bool {
+	return strings.Contains(id, ":") && !strings.HasPrefix(id, "/") && !strings.HasPrefix(id, ".")
+}
+
+// launchVLLM writes the vllm serve line, or "" and why not. fp8, int8
+// and awq4 serve the published checkpoint of that precision; fp8 without
+// one quantises the model as it loads (--quantization fp8).
 func launchVLLM(m Model, r Request, v Verdict, b Budget, ctx int) (string, string) {
+	serve := m.ID
 	switch {
-	case r.Precision == INT8 || r.Precision == AWQ4:
-		return "", "vLLM runs " + string(r.Precision) + " from a pre-quantised checkpoint of " + m.ID + "; serve that repository with the same flags"
+	case r.Precision == FP8 || r.Precision == INT8 || r.Precision == AWQ4:
+		if q := m.Quantized[r.Precision]; q != nil {
+			serve = q.Repo
+		} else if r.Precision != FP8 {
+			return "", "no published " + string(r.Precision) + " checkpoint of " + m.ID + " is known to headroom"
+		}
 	case r.Precision == BF16 && m.QuantizationConfig != nil:
 		return "", "vLLM does not dequantise " + m.ID + " to bf16; serve a bf16 checkpoint"
 	}
@@ -153,15 +174,25 @@ func launchVLLM(m Model, r Request, v Verdict, b Budget, ctx int) (string, strin
 			util = float64(vllmUtilPct(e.TotalBytes-e.OutsideBytes, b.usable())) / 100
 		}
 	}
-	parts := []string{"vllm", "serve", m.ID, "--max-model-len", fmt.Sprint(ctx), "--gpu-memory-utilization", fmt.Sprintf("%.2f", util)}
+	parts := []string{"vllm", "serve", ShellQuote(serve), "--max-model-len", fmt.Sprint(ctx), "--gpu-memory-utilization", fmt.Sprintf("%.2f", util)}
 	if r.TP > 1 {
 		parts = append(parts, "--tensor-parallel-size", fmt.Sprint(r.TP))
 	}
 	if r.KVDType == KVFP8 {
 		parts = append(parts, "--kv-cache-dtype", "fp8")
 	}
-	if r.Precision == FP8 {
+	if r.Precision == FP8 && serve == m.ID {
 		parts = append(parts, "--quantization", "fp8")
 	}
 	return strings.Join(parts, " "), ""
+}
+
+// ShellQuote quotes s for a POSIX shell when it holds anything but
+// letters, digits and ./_-:=@%+, so that a path with spaces or shell
+// characters pastes as one word.
+func ShellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789./_-:=@%+,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
