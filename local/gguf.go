@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strings"
 
 	gguf "github.com/gpustack/gguf-parser-go"
@@ -152,12 +153,17 @@ func ReadGGUF(path string) (g fit.GGUF, err error) {
 	if err := inputfile.Check(path); err != nil {
 		return fit.GGUF{}, err
 	}
+	// The file is mapped, not read: skipping a tokenizer's 150,000 strings
+	// by read calls costs a system call each. A file that shrinks while
+	// mapped faults on access; panicking on the fault turns that into the
+	// error below instead of a crash.
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil { // the parser panics on a few read failures
 			g, err = fit.GGUF{}, fmt.Errorf("%s: not a readable GGUF file (%v)", path, r)
 		}
 	}()
-	gf, err := gguf.ParseGGUFFile(path, gguf.SkipLargeMetadata())
+	gf, err := gguf.ParseGGUFFile(path, gguf.SkipLargeMetadata(), gguf.UseMMap())
 	if err != nil {
 		return fit.GGUF{}, fmt.Errorf("%s: not a readable GGUF file: %w", path, err)
 	}

@@ -22,7 +22,7 @@ const qwenConfig = `{"architectures":["Qwen3ForCausalLM"],"model_type":"qwen3","
 // hfRepoFixture lays out models--ORG--NAME as huggingface_hub does: the
 // files of a snapshot are links into blobs/. shardsPresent of the index's
 // shards are there.
-func hfRepoFixture(t *testing.T, hub, id string, shardsTotal, shardsPresent int, total int64) string {
+func hfRepoFixture(t testing.TB, hub, id string, shardsTotal, shardsPresent int, total int64) string {
 	t.Helper()
 	repo := filepath.Join(hub, "models--"+strings.ReplaceAll(id, "/", "--"))
 	rev := "0123456789abcdef0123456789abcdef01234567"
