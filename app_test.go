@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -63,25 +62,6 @@ func TestCataloguesWithAByteOrderMarkLoad(t *testing.T) {
 	assert.Contains(t, out, "Qwen/Qwen3-32B")
 }
 
-// libcPath is the C library this process runs on, from /proc/self/maps:
-// a real shared library that is not NVML.
-func libcPath(t *testing.T) string {
-	t.Helper()
-	f, err := os.Open("/proc/self/maps")
-	if err != nil {
-		t.Skip("no /proc/self/maps to find the C library in")
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if fields := strings.Fields(sc.Text()); len(fields) == 6 && strings.HasSuffix(fields[5], "/libc.so.6") {
-			return fields[5]
-		}
-	}
-	t.Skip("this process does not run on glibc's libc.so.6")
-	return ""
-}
-
 // TestSnapshotWithALibraryThatIsNotNVML points headroom at files that are
 // not NVML. Loading libc as NVML used to kill headroom (undefined symbol:
 // nvmlInit, exit 127), a FIFO blocked it for ever, and every other file was
@@ -96,7 +76,7 @@ func TestSnapshotWithALibraryThatIsNotNVML(t *testing.T) {
 	require.NoError(t, os.WriteFile(text, []byte(strings.Repeat("not a library\n", 100)), 0o644))
 	fifo := filepath.Join(dir, "fifo")
 	require.NoError(t, syscall.Mkfifo(fifo, 0o644))
-	libc := libcPath(t)
+	libc := fakenvml.Libc(t)
 
 	for name, tc := range map[string]struct {
 		path, want string

@@ -3,7 +3,6 @@
 package gpu
 
 import (
-	"bufio"
 	"errors"
 	"os"
 	"path/filepath"
@@ -17,25 +16,6 @@ import (
 
 	"github.com/headroom-dev/headroom/internal/fakenvml"
 )
-
-// loadedLibc is the path of the C library this process runs on, read from
-// /proc/self/maps: a real shared library that is not NVML.
-func loadedLibc(t *testing.T) string {
-	t.Helper()
-	f, err := os.Open("/proc/self/maps")
-	if err != nil {
-		t.Skip("no /proc/self/maps to find the C library in")
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if fields := strings.Fields(sc.Text()); len(fields) == 6 && strings.HasSuffix(fields[5], "/libc.so.6") {
-			return fields[5]
-		}
-	}
-	t.Skip("this process does not run on glibc's libc.so.6")
-	return ""
-}
 
 // openWithin runs OpenNVML(path) and fails the test if it takes longer
 // than a few seconds: nothing it rejects may block.
@@ -70,7 +50,7 @@ func TestOpenNVMLRejectsWhatIsNotNVMLWithoutLoadingIt(t *testing.T) {
 	for name, tc := range map[string]struct {
 		path, want string
 	}{
-		"libc":               {loadedLibc(t), "the library at " + loadedLibc(t) + " is not NVML: it does not export nvmlInit_v2 or nvmlInit"},
+		"libc":               {fakenvml.Libc(t), "the library at " + fakenvml.Libc(t) + " is not NVML: it does not export nvmlInit_v2 or nvmlInit"},
 		"a text file":        {text, "cannot load NVML from " + text + ": invalid ELF header"},
 		"a directory":        {dir, "cannot load NVML from " + dir + ": it is a directory, not a library"},
 		"a FIFO":             {fifo, "cannot load NVML from " + fifo + ": it is a named pipe (FIFO), not a library"},
