@@ -46,11 +46,11 @@ var ggufTypes = map[string]string{
 }
 
 // GGUFPrecision is the fit precision a GGUF file type is, or "" when it
-// is none of q8_0, q6_k, q5_k_m and q4_k_m (BF16, F16, Q4_0, IQ types…):
+// is none of the GGUF precisions headroom grades (BF16, F16, Q4_0, IQ2…):
 // such a file is graded at its own bytes only, as native.
 func GGUFPrecision(fileType string) Precision {
 	switch p := Precision(strings.ToLower(fileType)); p {
-	case Q8_0, Q6_K, Q5_K_M, Q4_K_M:
+	case Q8_0, Q6_K, Q5_K_M, Q4_K_M, IQ4_XS, Q3_K_M, IQ3_XXS, Q2_K:
 		return p
 	}
 	return ""

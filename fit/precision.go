@@ -11,19 +11,23 @@ type Precision string
 
 // The precisions headroom grades, from full precision down.
 const (
-	Native Precision = "native" // the checkpoint as published
-	BF16   Precision = "bf16"
-	FP8    Precision = "fp8"  // 8-bit float linears (vLLM --quantization fp8)
-	INT8   Precision = "int8" // 8-bit integer linears with per-channel scales (W8A8)
-	AWQ4   Precision = "awq4" // 4-bit AWQ/GPTQ linears, group size 128
-	Q8_0   Precision = "q8_0" // GGUF types, as llama-quantize mixes them
-	Q6_K   Precision = "q6_k"
-	Q5_K_M Precision = "q5_k_m"
-	Q4_K_M Precision = "q4_k_m"
+	Native  Precision = "native" // the checkpoint as published
+	BF16    Precision = "bf16"
+	FP8     Precision = "fp8"  // 8-bit float linears (vLLM --quantization fp8)
+	INT8    Precision = "int8" // 8-bit integer linears with per-channel scales (W8A8)
+	AWQ4    Precision = "awq4" // 4-bit AWQ/GPTQ linears, group size 128
+	Q8_0    Precision = "q8_0" // GGUF types, as llama-quantize mixes them
+	Q6_K    Precision = "q6_k"
+	Q5_K_M  Precision = "q5_k_m"
+	Q4_K_M  Precision = "q4_k_m"
+	IQ4_XS  Precision = "iq4_xs"
+	Q3_K_M  Precision = "q3_k_m"
+	IQ3_XXS Precision = "iq3_xxs"
+	Q2_K    Precision = "q2_k"
 )
 
 // Precisions lists every precision, most bits first.
-var Precisions = []Precision{Native, BF16, FP8, INT8, AWQ4, Q8_0, Q6_K, Q5_K_M, Q4_K_M}
+var Precisions = []Precision{Native, BF16, FP8, INT8, AWQ4, Q8_0, Q6_K, Q5_K_M, Q4_K_M, IQ4_XS, Q3_K_M, IQ3_XXS, Q2_K}
 
 // ParsePrecision reads a precision name, in any case.
 func ParsePrecision(s string) (Precision, error) {
@@ -46,7 +50,11 @@ func joinPrecisions() string {
 
 // gguf reports whether p is a GGUF type that only llama.cpp loads.
 func (p Precision) gguf() bool {
-	return p == Q8_0 || p == Q6_K || p == Q5_K_M || p == Q4_K_M
+	switch p {
+	case Q8_0, Q6_K, Q5_K_M, Q4_K_M, IQ4_XS, Q3_K_M, IQ3_XXS, Q2_K:
+		return true
+	}
+	return false
 }
 
 // RuntimeFor is the runtime p is graded under when the user prefers

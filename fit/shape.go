@@ -28,13 +28,28 @@ const (
 	nRoles
 )
 
-// roleSum totals one role's tensors. "more" counts the elements of layers
-// where llama.cpp's use_more_bits rule holds; "odd" those whose row length
-// is not a multiple of 256 (QK_K), which k-quants cannot hold, and "odd32"
-// those not a multiple of 32, which fall back to F16.
+// roleSum totals one role's tensors: their elements, output rows and
+// input columns (summed over tensors), and their elements by class, the
+// layer's class as llama.cpp's rules see it and the row length's.
 type roleSum struct {
-	elems, rows, more, odd, oddMore, odd32 int64
+	elems, rows, cols int64
+	bins              [nBins]int64
 }
+
+// layerClass is what llama.cpp's type rules (src/llama-quant.cpp,
+// llama_tensor_get_type_impl) know of a tensor's layer.
+type layerClass uint8
+
+const (
+	classMore  layerClass = 1 << iota // use_more_bits holds for the layer
+	classEarly                        // ffn_down of a layer i < n/16 (Q3_K_M gives it Q5_K)
+	classLead                         // attn_v of one of the first two attention layers (Q3_K_M: Q5_K)
+	// The row-length classes, which add sets: not a multiple of 256 (the
+	// k-quants' and i-quants' block), not a multiple of 32 (every block).
+	classOdd256
+	classOdd32
+	nBins = 1 << 5
+)
 
 // layerKind is how one layer attends, which decides its cache.
 type layerKind uint8
@@ -98,9 +113,10 @@ func useMoreBits(i, n int) bool {
 }
 
 // add records count tensors of role, each rows × cols, where cols is the
-// row length (the input dimension, ggml's ne[0]). A product or sum that
-// would wrap, or a negative dimension, marks the shape out of range.
-func (s *shape) add(r role, cols, rows, count int, more bool) {
+// row length (the input dimension, ggml's ne[0]), in a layer of class cls.
+// A product or sum that would wrap, or a negative dimension, marks the
+// shape out of range.
+func (s *shape) add(r role, cols, rows, count int, cls layerClass) {
 	n, ok := mul64(int64(cols), int64(rows))
 	if ok {
 		n, ok = mul64(n, int64(count))
@@ -119,19 +135,38 @@ func (s *shape) add(r role, cols, rows, count int, more bool) {
 	rs := &s.roles[r]
 	rs.elems += n
 	rs.rows += int64(rows) * int64(count)
-	odd := cols%256 != 0
-	if more {
-		rs.more += n
-	}
-	if odd {
-		rs.odd += n
-		if more {
-			rs.oddMore += n
-		}
+	rs.cols += int64(cols) * int64(count)
+	if cols%256 != 0 {
+		cls |= classOdd256
 	}
 	if cols%32 != 0 {
-		rs.odd32 += n
+		cls |= classOdd32
 	}
+	rs.bins[cls] += n
+}
+
+// ffnClass is the class of layer i of n for its ffn_down tensors.
+func ffnClass(i, n int) layerClass {
+	var c layerClass
+	if useMoreBits(i, n) {
+		c |= classMore
+	}
+	if i < n/16 {
+		c |= classEarly
+	}
+	return c
+}
+
+// attnClass is the class of the i-th of n attention layers for attn_v.
+func attnClass(i, n int) layerClass {
+	var c layerClass
+	if useMoreBits(i, n) {
+		c |= classMore
+	}
+	if i < 2 {
+		c |= classLead
+	}
+	return c
 }
 
 // family normalises model_type to the names the builders switch on.

@@ -5,15 +5,15 @@ package fit
 // per-token cache of each kind of layer.
 func (s *shape) build(c *Config, fam string, layers []layer) {
 	h := s.hidden
-	s.add(roleEmbed, h, s.vocab, 1, false)
+	s.add(roleEmbed, h, s.vocab, 1, 0)
 	if !s.tied {
-		s.add(roleOutput, h, s.vocab, 1, false)
+		s.add(roleOutput, h, s.vocab, 1, 0)
 	}
 	normW := 1 // a norm's weights per element: 2 when it has a bias
 	if fam == "falcon" {
 		normW = 2
 	}
-	s.add(roleSmall, h*normW, 1, 1, false) // final norm
+	s.add(roleSmall, h*normW, 1, 1, 0) // final norm
 
 	nAttn := 0 // llama.cpp counts attn_v tensors to place the Q6_K layers
 	for _, l := range layers {
@@ -24,28 +24,28 @@ func (s *shape) build(c *Config, fam string, layers []layer) {
 	iAttn := 0
 	for i, l := range layers {
 		s.kinds[l.kind]++
-		moreFFN := useMoreBits(i, s.layers)
+		moreFFN := ffnClass(i, s.layers)
 		switch l.kind {
 		case kindNone:
 			if l.attnReplaced {
-				s.add(roleLinear, h, h, 1, false)
+				s.add(roleLinear, h, h, 1, 0)
 			}
 		case kindLinear:
 			s.addLinearAttention(c)
 		default:
-			s.addAttention(c, fam, l, useMoreBits(iAttn, nAttn))
+			s.addAttention(c, fam, l, attnClass(iAttn, nAttn))
 			iAttn++
 			s.addCache(c, l)
 		}
 		s.addNorms(fam, l)
 		switch {
 		case l.ffnReplaced:
-			s.add(roleLinear, h, h, 1, false)
+			s.add(roleLinear, h, h, 1, 0)
 		case l.noFF:
 		case l.moe:
 			s.addExperts(c, fam, moreFFN)
 		case fam == "falcon":
-			s.add(roleFFNUp, h, l.inter, 1, false)
+			s.add(roleFFNUp, h, l.inter, 1, 0)
 			s.add(roleFFNDown, l.inter, h, 1, moreFFN)
 		default:
 			s.addMLP(l.inter, c.MLPBias, moreFFN)
@@ -59,11 +59,11 @@ func (s *shape) build(c *Config, fam string, layers []layer) {
 		// only for speculative decoding, so it counts in Params only.
 		before := s.params
 		saved := s.roles
-		s.addAttention(c, fam, layers[len(layers)-1], false)
+		s.addAttention(c, fam, layers[len(layers)-1], 0)
 		s.addNorms(fam, layers[len(layers)-1])
-		s.addExperts(c, fam, false)
-		s.add(roleLinear, 2*h, h, 1, false)
-		s.add(roleSmall, h, 3, 1, false)
+		s.addExperts(c, fam, 0)
+		s.add(roleLinear, 2*h, h, 1, 0)
+		s.add(roleSmall, h, 3, 1, 0)
 		s.mtpParams = s.params - before
 		s.roles = saved
 		s.params = before
@@ -71,7 +71,7 @@ func (s *shape) build(c *Config, fam string, layers []layer) {
 }
 
 // addAttention adds one attention layer's projections, biases and norms.
-func (s *shape) addAttention(c *Config, fam string, l layer, more bool) {
+func (s *shape) addAttention(c *Config, fam string, l layer, more layerClass) {
 	h, hd, nq, nkv := s.hidden, s.headDim, s.heads, l.kvHeads
 	q, kv := nq*hd, nkv*hd
 	switch fam {
@@ -81,36 +81,36 @@ func (s *shape) addAttention(c *Config, fam string, l layer, more bool) {
 		s.add(roleAttnV, h, q+2*kv, 1, more)
 	case "qwen3_next":
 		// Gated attention: q_proj also yields the output gate.
-		s.add(roleAttnQ, h, 2*q, 1, false)
-		s.add(roleAttnK, h, kv, 1, false)
+		s.add(roleAttnQ, h, 2*q, 1, 0)
+		s.add(roleAttnK, h, kv, 1, 0)
 		s.add(roleAttnV, h, kv, 1, more)
 	default:
-		s.add(roleAttnQ, h, q, 1, false)
-		s.add(roleAttnK, h, kv, 1, false)
+		s.add(roleAttnQ, h, q, 1, 0)
+		s.add(roleAttnK, h, kv, 1, 0)
 		s.add(roleAttnV, h, kv, 1, more)
 	}
-	s.add(roleAttnO, q, h, 1, false)
+	s.add(roleAttnO, q, h, 1, 0)
 	bias := c.AttentionBias
 	switch fam {
 	case "qwen2", "qwen2_moe":
-		s.add(roleSmall, q+2*kv, 1, 1, false) // q, k and v biases, no o bias
+		s.add(roleSmall, q+2*kv, 1, 1, 0) // q, k and v biases, no o bias
 	case "falcon", "internlm2":
 		bias = c.Bias
 	}
 	if bias {
-		s.add(roleSmall, q+2*kv+h, 1, 1, false)
+		s.add(roleSmall, q+2*kv+h, 1, 1, 0)
 	}
 	switch fam {
 	case "qwen3", "qwen3_moe", "qwen3_next", "gemma3":
-		s.add(roleSmall, 2*hd, 1, 1, false) // q_norm and k_norm per head
+		s.add(roleSmall, 2*hd, 1, 1, 0) // q_norm and k_norm per head
 	case "olmo2":
-		s.add(roleSmall, q+kv, 1, 1, false) // q_norm and k_norm over all heads
+		s.add(roleSmall, q+kv, 1, 1, 0) // q_norm and k_norm over all heads
 	case "cohere":
 		if c.UseQKNorm {
-			s.add(roleSmall, q+kv, 1, 1, false)
+			s.add(roleSmall, q+kv, 1, 1, 0)
 		}
 	case "gpt_oss":
-		s.add(roleSmall, nq, 1, 1, false) // attention sinks
+		s.add(roleSmall, nq, 1, 1, 0) // attention sinks
 	}
 }
 
@@ -121,11 +121,11 @@ func (s *shape) addLinearAttention(c *Config) {
 	nk, nv := c.LinearNumKeyHeads, c.LinearNumValueHeads
 	kd, vd := nk*c.LinearKeyHeadDim, nv*c.LinearValueHeadDim
 	conv := 2*kd + vd
-	s.add(roleLinear, h, 2*kd+2*vd, 1, false) // in_proj_qkvz
-	s.add(roleLinear, h, 2*nv, 1, false)      // in_proj_ba
-	s.add(roleSmall, conv, c.LinearConvKernelDim, 1, false)
-	s.add(roleSmall, 2*nv+c.LinearValueHeadDim, 1, 1, false) // dt_bias, A_log, norm
-	s.add(roleLinear, vd, h, 1, false)                       // out_proj
+	s.add(roleLinear, h, 2*kd+2*vd, 1, 0) // in_proj_qkvz
+	s.add(roleLinear, h, 2*nv, 1, 0)      // in_proj_ba
+	s.add(roleSmall, conv, c.LinearConvKernelDim, 1, 0)
+	s.add(roleSmall, 2*nv+c.LinearValueHeadDim, 1, 1, 0) // dt_bias, A_log, norm
+	s.add(roleLinear, vd, h, 1, 0)                       // out_proj
 	s.convState = s.addState(s.convState, int64(conv), int64(max(c.LinearConvKernelDim-1, 0)), 1)
 	s.recurrentState = s.addState(s.recurrentState, int64(nv), int64(c.LinearKeyHeadDim), int64(c.LinearValueHeadDim))
 }
@@ -168,36 +168,36 @@ func (s *shape) addNorms(fam string, l layer) {
 	h := s.hidden
 	switch fam {
 	case "gemma2", "gemma3":
-		s.add(roleSmall, 4*h, 1, 1, false) // pre/post attention, pre/post FFN
+		s.add(roleSmall, 4*h, 1, 1, 0) // pre/post attention, pre/post FFN
 	case "cohere":
-		s.add(roleSmall, h, 1, 1, false) // one norm before the parallel blocks
+		s.add(roleSmall, h, 1, 1, 0) // one norm before the parallel blocks
 	case "falcon":
-		s.add(roleSmall, 2*2*h, 1, 1, false) // ln_attn and ln_mlp, with biases
+		s.add(roleSmall, 2*2*h, 1, 1, 0) // ln_attn and ln_mlp, with biases
 	case "deci":
 		if l.kind != kindNone {
-			s.add(roleSmall, h, 1, 1, false)
+			s.add(roleSmall, h, 1, 1, 0)
 		}
 		if l.dense {
-			s.add(roleSmall, h, 1, 1, false)
+			s.add(roleSmall, h, 1, 1, 0)
 		}
 	default:
-		s.add(roleSmall, 2*h, 1, 1, false)
+		s.add(roleSmall, 2*h, 1, 1, 0)
 	}
 }
 
 // addMLP adds a gated MLP (gate, up, down).
-func (s *shape) addMLP(inter int, bias, more bool) {
+func (s *shape) addMLP(inter int, bias bool, more layerClass) {
 	h := s.hidden
-	s.add(roleFFNGate, h, inter, 1, false)
-	s.add(roleFFNUp, h, inter, 1, false)
+	s.add(roleFFNGate, h, inter, 1, 0)
+	s.add(roleFFNUp, h, inter, 1, 0)
 	s.add(roleFFNDown, inter, h, 1, more)
 	if bias {
-		s.add(roleSmall, 2*inter+h, 1, 1, false)
+		s.add(roleSmall, 2*inter+h, 1, 1, 0)
 	}
 }
 
 // addExperts adds one MoE layer: router, routed experts, shared expert.
-func (s *shape) addExperts(c *Config, fam string, more bool) {
+func (s *shape) addExperts(c *Config, fam string, more layerClass) {
 	h, e := s.hidden, s.experts
 	inter := c.MoEIntermediateSize
 	if inter == 0 {
@@ -206,16 +206,16 @@ func (s *shape) addExperts(c *Config, fam string, more bool) {
 	s.intermediate = max(s.intermediate, inter)
 	s.expertInter = max(s.expertInter, inter)
 	before := s.params
-	s.add(roleFFNGate, h, inter, e, false)
-	s.add(roleFFNUp, h, inter, e, false)
+	s.add(roleFFNGate, h, inter, e, 0)
+	s.add(roleFFNUp, h, inter, e, 0)
 	s.add(roleFFNDown, inter, h, e, more)
 	if fam == "gpt_oss" {
-		s.add(roleSmall, 2*inter+h, e, 1, false) // expert biases
+		s.add(roleSmall, 2*inter+h, e, 1, 0) // expert biases
 	}
 	s.expertElems += s.params - before
-	s.add(roleRouter, h, e, 1, false)
+	s.add(roleRouter, h, e, 1, 0)
 	if fam == "gpt_oss" {
-		s.add(roleSmall, e, 1, 1, false) // router bias
+		s.add(roleSmall, e, 1, 1, 0) // router bias
 	}
 	shared := c.SharedExpertIntermediateSize
 	if fam == "llama4" {
@@ -224,7 +224,7 @@ func (s *shape) addExperts(c *Config, fam string, more bool) {
 	if shared > 0 {
 		s.addMLP(shared, false, more)
 		if fam == "qwen2_moe" || fam == "qwen3_next" {
-			s.add(roleRouter, h, 1, 1, false) // shared_expert_gate
+			s.add(roleRouter, h, 1, 1, 0) // shared_expert_gate
 		}
 	}
 }
@@ -245,17 +245,17 @@ func (s *shape) addVision(top *Config) {
 		inter = 4 * h
 	}
 	perLayer := 4*h*h + 4*h + 2*h*inter + inter + h + 4*h
-	s.add(roleVision, perLayer, v.NumHiddenLayers, 1, false)
+	s.add(roleVision, perLayer, v.NumHiddenLayers, 1, 0)
 	if v.PatchSize > 0 {
-		s.add(roleVision, 3*v.PatchSize*v.PatchSize*h+h, 1, 1, false)
+		s.add(roleVision, 3*v.PatchSize*v.PatchSize*h+h, 1, 1, 0)
 		if v.ImageSize > 0 {
 			n := v.ImageSize / v.PatchSize
-			s.add(roleVision, h, n*n, 1, false)
+			s.add(roleVision, h, n*n, 1, 0)
 		}
 	}
 	out := firstPositive(v.ProjectorOutputDim, v.VisionOutputDim, h)
 	if v.ProjectorInputDim > 0 {
-		s.add(roleVision, v.ProjectorInputDim, out, 1, false) // pixel-shuffle MLP
+		s.add(roleVision, v.ProjectorInputDim, out, 1, 0) // pixel-shuffle MLP
 	}
-	s.add(roleVision, out, s.hidden, 1, false)
+	s.add(roleVision, out, s.hidden, 1, 0)
 }

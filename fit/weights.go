@@ -2,71 +2,131 @@ package fit
 
 import "strings"
 
-// ggmlType is a GGUF tensor type, sized by its block struct in ggml's
-// ggml-common.h: bytes per 256 weights.
-type ggmlType uint16
+// ggmlType is a GGUF tensor type.
+type ggmlType uint8
 
 const (
-	typeQ4K   ggmlType = 144  // block_q4_K: 256 weights, 2 fp16 + 12 scale + 128 quant bytes (4.5 bpw)
-	typeQ5K   ggmlType = 176  // block_q5_K: 256 weights in 176 bytes (5.5 bpw)
-	typeQ6K   ggmlType = 210  // block_q6_K: 256 weights in 210 bytes (6.5625 bpw)
-	typeQ8_0  ggmlType = 272  // block_q8_0: 32 weights in 34 bytes (8.5 bpw)
-	typeQ5_0  ggmlType = 177  // block_q5_0: 32 weights in 22 bytes; 176 per 256, +1 keeps it distinct from Q5_K
-	typeQ5_1  ggmlType = 192  // block_q5_1: 32 weights in 24 bytes (6 bpw)
-	typeMXFP4 ggmlType = 136  // block_mxfp4: 32 weights in 16 bytes + one 8-bit exponent (4.25 bpw)
-	typeF16   ggmlType = 512  // F16 and BF16
-	typeF32   ggmlType = 1024 // norms, biases and MoE routers stay F32 in GGUF files
+	typeF32 ggmlType = iota // norms, biases and MoE routers stay F32 in GGUF files
+	typeF16                 // F16 and BF16
+	typeQ8_0
+	typeQ6K
+	typeQ5K
+	typeQ5_1
+	typeQ5_0
+	typeQ4K
+	typeQ4_0
+	typeIQ4NL
+	typeIQ4XS
+	typeMXFP4
+	typeQ3K
+	typeIQ3S
+	typeIQ3XXS
+	typeQ2K
+	typeIQ2S
 )
 
-// bytesPer256 is the type's size; Q5_0 carries a marker bit.
-func (t ggmlType) bytesPer256() int64 {
-	if t == typeQ5_0 {
-		return 176
-	}
-	return int64(t)
+// ggmlTypes sizes each type by its block struct in ggml's ggml-common.h:
+// the weights a block holds and its bytes, and names the fallback
+// llama.cpp substitutes when a row's length is not a multiple of the
+// block (src/llama-quant.cpp, tensor_type_fallback).
+var ggmlTypes = [...]struct {
+	block, bytes int64
+	fallback     ggmlType
+}{
+	typeF32:    {1, 4, typeF32},
+	typeF16:    {1, 2, typeF16},
+	typeQ8_0:   {32, 34, typeF16},     // block_q8_0: fp16 scale + 32 int8
+	typeQ6K:    {256, 210, typeQ8_0},  // block_q6_K: 128 + 64 + 16 scales + fp16
+	typeQ5K:    {256, 176, typeQ5_1},  // block_q5_K: 2 fp16 + 12 scales + 32 + 128
+	typeQ5_1:   {32, 24, typeF16},     // block_q5_1: 2 fp16 + 4 + 16
+	typeQ5_0:   {32, 22, typeF16},     // block_q5_0: fp16 + 4 + 16
+	typeQ4K:    {256, 144, typeQ5_0},  // block_q4_K: 2 fp16 + 12 scales + 128
+	typeQ4_0:   {32, 18, typeF16},     // block_q4_0: fp16 + 16
+	typeIQ4NL:  {32, 18, typeF16},     // block_iq4_nl: fp16 + 16
+	typeIQ4XS:  {256, 136, typeIQ4NL}, // block_iq4_xs: fp16 + 2 + 4 + 128
+	typeMXFP4:  {32, 17, typeF16},     // block_mxfp4: one E8M0 exponent + 16
+	typeQ3K:    {256, 110, typeQ4_0},  // block_q3_K: 32 hmask + 64 + 12 scales + fp16
+	typeIQ3S:   {256, 110, typeIQ4NL}, // block_iq3_s: fp16 + 64 + 8 + 32 signs + 4 scales
+	typeIQ3XXS: {256, 98, typeIQ4NL},  // block_iq3_xxs: fp16 + 96
+	typeQ2K:    {256, 84, typeQ4_0},   // block_q2_K: 16 scales + 64 + 2 fp16
+	typeIQ2S:   {256, 82, typeIQ4NL},  // block_iq2_s: fp16 + 64 + 8 + 8 scales
 }
 
-// fallback is the type llama.cpp substitutes when a tensor's rows are not
-// a multiple of 256 (src/llama-quant.cpp, tensor_type_fallback).
-func (t ggmlType) fallback() ggmlType {
-	switch t {
-	case typeQ4K:
-		return typeQ5_0
-	case typeQ5K:
-		return typeQ5_1
-	case typeQ6K:
-		return typeQ8_0
+// bytesFor is what n weights of type t take in a row of the class cls:
+// the type's fallback when the row is not a multiple of its block, F16
+// when not even the fallback's.
+func (t ggmlType) bytesFor(n int64, cls layerClass) int64 {
+	odd := func(block int64) bool {
+		return block == 256 && cls&classOdd256 != 0 || block == 32 && cls&classOdd32 != 0
 	}
-	return t
+	if odd(ggmlTypes[t].block) {
+		t = ggmlTypes[t].fallback
+		if odd(ggmlTypes[t].block) {
+			t = typeF16
+		}
+	}
+	g := ggmlTypes[t]
+	return (n*g.bytes + g.block - 1) / g.block
 }
 
-// ggufType is the type llama-quantize gives a tensor of role r in a file
-// of precision p (src/llama-quant.cpp, llama_tensor_get_type_impl), more
-// being use_more_bits for its layer.
-func (s *shape) ggufType(r role, p Precision, more bool) ggmlType {
-	base := typeQ8_0
+// ggufDefault is the type llama-quantize starts each tensor from in a file
+// of precision p (src/llama-quant.cpp, llama_model_quantize_impl).
+func ggufDefault(p Precision) ggmlType {
 	switch p {
-	case Q4_K_M:
-		base = typeQ4K
-	case Q5_K_M:
-		base = typeQ5K
 	case Q6_K:
-		base = typeQ6K
+		return typeQ6K
+	case Q5_K_M:
+		return typeQ5K
+	case Q4_K_M:
+		return typeQ4K
+	case IQ4_XS:
+		return typeIQ4XS
+	case Q3_K_M:
+		return typeQ3K
+	case IQ3_XXS:
+		return typeIQ3XXS
+	case Q2_K:
+		return typeQ2K
 	}
-	mix := p == Q4_K_M || p == Q5_K_M
+	return typeQ8_0
+}
+
+// ggufType is the type llama-quantize gives a tensor of role r, in a layer
+// of class cls, in a file of precision p (src/llama-quant.cpp,
+// llama_tensor_get_type_impl). The i-quants are made with an importance
+// matrix, as every published IQ file is; the rules that differ without
+// one are not followed.
+func (s *shape) ggufType(r role, p Precision, cls layerClass) ggmlType {
+	base := ggufDefault(p)
+	gqa4 := s.kvHeads > 0 && s.heads/s.kvHeads >= 4
+	more := cls&classMore != 0
 	switch r {
 	case roleOutput:
-		return s.outputType(base)
+		return s.outputType(p, base)
 	case roleEmbed:
-		if s.tied {
-			return s.outputType(base)
+		switch {
+		case s.tied:
+			return s.outputType(p, base)
+		case p == IQ3_XXS:
+			return typeIQ3S
 		}
 	case roleAttnV:
 		t := base
-		if mix && more {
+		switch {
+		case p == Q2_K && gqa4, p == IQ3_XXS && gqa4:
+			t = typeQ4K
+		case p == Q2_K:
+			t = typeQ3K
+		case p == Q3_K_M && cls&classLead != 0:
+			t = typeQ5K
+		case p == Q3_K_M:
+			t = typeQ4K
+		case p == IQ4_XS && gqa4:
+			t = typeQ5K
+		case (p == Q4_K_M || p == Q5_K_M) && more:
 			t = typeQ6K
 		}
-		if s.is70B && t == typeQ4K {
+		if s.is70B && (t == typeQ3K || t == typeQ4K) {
 			t = typeQ5K
 		}
 		if s.experts == 8 {
@@ -74,29 +134,60 @@ func (s *shape) ggufType(r role, p Precision, more bool) ggmlType {
 		}
 		return t
 	case roleAttnK:
-		if s.experts == 8 {
+		switch {
+		case s.experts == 8:
 			return typeQ8_0
+		case p == IQ3_XXS:
+			return typeIQ2S
+		}
+	case roleAttnQ:
+		if p == IQ3_XXS {
+			return typeIQ2S
 		}
 	case roleAttnO:
-		if s.experts == 8 && p == Q4_K_M && s.modelType != "falcon" {
-			return typeQ5K
+		if s.modelType == "falcon" {
+			return base
+		}
+		if s.experts == 8 {
+			if p == Q2_K || p == IQ3_XXS || p == Q3_K_M || p == Q4_K_M || p == IQ4_XS {
+				return typeQ5K
+			}
+			return base
+		}
+		switch p {
+		case Q2_K:
+			return typeQ3K
+		case IQ3_XXS:
+			return typeIQ3S
+		case Q3_K_M:
+			return typeQ4K
 		}
 	case roleFFNDown:
-		// Falcon's Q4_K_M rule mixes Q6_K, Q5_K and Q4_K; Q6_K for all of
-		// its use_more_bits layers errs high.
-		if mix && more {
+		switch {
+		case p == Q2_K:
+			return typeQ3K
+		case p == Q3_K_M && cls&classEarly != 0:
+			return typeQ5K
+		case p == Q3_K_M && (s.modelType != "falcon" || more):
+			return typeQ4K
+		case (p == Q4_K_M || p == Q5_K_M) && more:
+			// Falcon's Q4_K_M rule mixes Q6_K, Q5_K and Q4_K; Q6_K for all
+			// of its use_more_bits layers errs high.
 			return typeQ6K
 		}
 	}
 	return base
 }
 
-// outputType is llama.cpp's choice for output.weight (and for tied
-// token embeddings): Q6_K, or Q8_0 for Falcon and rows not a multiple
-// of 256.
-func (s *shape) outputType(base ggmlType) ggmlType {
-	if base == typeQ8_0 || s.modelType == "falcon" || s.hidden%256 != 0 {
+// outputType is llama.cpp's choice for output.weight (and for tied token
+// embeddings): Q6_K, Q5_K for IQ3_XXS files, or Q8_0 for Falcon, Q8_0
+// files and rows not a multiple of 256.
+func (s *shape) outputType(p Precision, base ggmlType) ggmlType {
+	switch {
+	case base == typeQ8_0 || s.modelType == "falcon" || s.hidden%256 != 0:
 		return typeQ8_0
+	case p == IQ3_XXS:
+		return typeQ5K
 	}
 	return typeQ6K
 }
@@ -114,14 +205,10 @@ func (s *shape) ggufBytes(p Precision) int64 {
 			b += rs.elems * 2
 			continue
 		}
-		tm, tl := s.ggufType(r, p, true), s.ggufType(r, p, false)
-		moreEven := rs.more - rs.oddMore
-		lessOdd := rs.odd - rs.oddMore
-		lessEven := rs.elems - rs.more - lessOdd
-		b += ceil256(moreEven*tm.bytesPer256()) + ceil256(lessEven*tl.bytesPer256()) +
-			ceil256(rs.oddMore*tm.fallback().bytesPer256()) + ceil256(lessOdd*tl.fallback().bytesPer256())
-		if rs.odd32 > 0 { // rows not a multiple of 32 fall back to F16
-			b += ceil256(rs.odd32 * (typeF16.bytesPer256() - tl.fallback().bytesPer256()))
+		for cls, n := range rs.bins {
+			if n > 0 {
+				b += s.ggufType(r, p, layerClass(cls)).bytesFor(n, layerClass(cls))
+			}
 		}
 	}
 	return b
@@ -210,7 +297,7 @@ func (s *shape) native(r role, rt Runtime, q *QuantizationConfig, known int64) (
 	switch {
 	case method == "mxfp4":
 		if expertRole(r) {
-			return ceil256(rs.elems * typeMXFP4.bytesPer256()), nil
+			return typeMXFP4.bytesFor(rs.elems, 0), nil
 		}
 		if rt == LlamaCpp && (r == roleSmall || r == roleRouter) {
 			return rs.elems * 4, nil
