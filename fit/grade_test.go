@@ -333,7 +333,7 @@ func TestShorterContextFloor(t *testing.T) {
 // TestRuntimeFor: every precision is graded under a runtime that loads
 // it, the preferred one whenever it can.
 func TestRuntimeFor(t *testing.T) {
-	m := byID(t, loadCatalogue(t), "Qwen/Qwen3-32B")
+	m := byID(t, loadCatalogue(t), "Qwen/Qwen3-30B-A3B") // MoE: every precision applies
 	for _, pref := range Runtimes {
 		for _, p := range Precisions {
 			rt := RuntimeFor(p, pref)
@@ -343,6 +343,16 @@ func TestRuntimeFor(t *testing.T) {
 				assert.Equal(t, pref, rt, "%s loads %s itself", pref, p)
 			}
 		}
+	}
+}
+
+// MXFP4 checkpoints quantise MoE experts; a dense model has none to
+// quantise, and says so rather than pass for bf16 or q8_0.
+func TestMXFP4NeedsExperts(t *testing.T) {
+	dense := byID(t, loadCatalogue(t), "Qwen/Qwen3-32B")
+	for _, rt := range []Runtime{VLLM, LlamaCpp} {
+		_, err := dense.Estimate(Request{Precision: MXFP4, Runtime: rt, Context: 4096})
+		assert.ErrorIs(t, err, ErrUnsupported)
 	}
 }
 

@@ -37,7 +37,7 @@ func NewMatrix(models []Model, precisions []Precision, contexts []int, r Request
 	slices.Sort(mx.contexts)
 	np, nc := len(precisions), len(mx.contexts)
 	mx.cells = make([]cell, len(models)*np*nc)
-	var all [16]struct { // every precision's weights, for SmallestFittingPrecision
+	var all [32]struct { // every precision's weights, for SmallestFittingPrecision
 		w   int64
 		err error
 	}

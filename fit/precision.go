@@ -13,10 +13,15 @@ type Precision string
 const (
 	Native  Precision = "native" // the checkpoint as published
 	BF16    Precision = "bf16"
-	FP8     Precision = "fp8"  // 8-bit float linears (vLLM --quantization fp8)
-	INT8    Precision = "int8" // 8-bit integer linears with per-channel scales (W8A8)
-	AWQ4    Precision = "awq4" // 4-bit AWQ/GPTQ linears, group size 128
-	Q8_0    Precision = "q8_0" // GGUF types, as llama-quantize mixes them
+	FP8     Precision = "fp8"   // 8-bit float linears (vLLM --quantization fp8)
+	INT8    Precision = "int8"  // 8-bit integer linears with per-channel scales (W8A8)
+	AWQ4    Precision = "awq4"  // 4-bit AWQ linears, group size 128
+	GPTQ8   Precision = "gptq8" // 8-bit GPTQ linears, group size 128
+	GPTQ4   Precision = "gptq4" // 4-bit GPTQ linears, group size 128
+	NVFP4   Precision = "nvfp4" // FP4 (E2M1) linears, an FP8 scale per 16 (NVIDIA Model Optimizer)
+	MXFP4   Precision = "mxfp4" // FP4 MoE experts, an E8M0 scale per 32 (OCP microscaling)
+	NF4     Precision = "nf4"   // bitsandbytes 4-bit NormalFloat, double quantisation
+	Q8_0    Precision = "q8_0"  // GGUF types, as llama-quantize mixes them
 	Q6_K    Precision = "q6_k"
 	Q5_K_M  Precision = "q5_k_m"
 	Q4_K_M  Precision = "q4_k_m"
@@ -27,7 +32,8 @@ const (
 )
 
 // Precisions lists every precision, most bits first.
-var Precisions = []Precision{Native, BF16, FP8, INT8, AWQ4, Q8_0, Q6_K, Q5_K_M, Q4_K_M, IQ4_XS, Q3_K_M, IQ3_XXS, Q2_K}
+var Precisions = []Precision{Native, BF16, FP8, INT8, GPTQ8, NVFP4, MXFP4, AWQ4, GPTQ4, NF4,
+	Q8_0, Q6_K, Q5_K_M, Q4_K_M, IQ4_XS, Q3_K_M, IQ3_XXS, Q2_K}
 
 // ParsePrecision reads a precision name, in any case.
 func ParsePrecision(s string) (Precision, error) {
@@ -57,15 +63,28 @@ func (p Precision) gguf() bool {
 	return false
 }
 
+// vllmOnly reports whether p is a checkpoint format llama.cpp does not
+// load (it loads GGUF types, and MXFP4 as a GGUF mix).
+func (p Precision) vllmOnly() bool {
+	switch p {
+	case FP8, INT8, AWQ4, GPTQ8, GPTQ4, NVFP4, NF4:
+		return true
+	}
+	return false
+}
+
 // RuntimeFor is the runtime p is graded under when the user prefers
 // preferred: preferred itself when it loads p, else the one that does.
-// GGUF types run under llama.cpp only, and llama.cpp loads none of fp8,
-// int8 and awq4, which vLLM does.
+// GGUF types run under llama.cpp only; llama.cpp loads none of the
+// safetensors formats, which vLLM does; transformers loads neither NVFP4
+// nor MXFP4 as such.
 func RuntimeFor(p Precision, preferred Runtime) Runtime {
 	switch {
 	case p.gguf() && preferred != LlamaCpp:
 		return LlamaCpp
-	case preferred == LlamaCpp && (p == FP8 || p == INT8 || p == AWQ4):
+	case preferred == LlamaCpp && p.vllmOnly():
+		return VLLM
+	case preferred == Transformers && (p == NVFP4 || p == MXFP4):
 		return VLLM
 	}
 	return preferred
@@ -128,7 +147,9 @@ var ErrUnsupported = errors.New("not supported by this runtime")
 // as values so the matrix can report them without allocating.
 var (
 	errGGUFOnly     = fmt.Errorf("GGUF types run under llama.cpp: %w", ErrUnsupported)
-	errNoGGUF       = fmt.Errorf("llama.cpp loads GGUF types, not fp8, int8 or awq4: %w", ErrUnsupported)
+	errNoGGUF       = fmt.Errorf("llama.cpp loads GGUF types, not fp8, int8, gptq, awq, nvfp4 or nf4 checkpoints: %w", ErrUnsupported)
+	errNoFP4        = fmt.Errorf("transformers does not load nvfp4 or mxfp4 checkpoints as such: %w", ErrUnsupported)
+	errDenseMXFP4   = fmt.Errorf("mxfp4 checkpoints quantise MoE experts, and this model has none: %w", ErrUnsupported)
 	errNoFP8KV      = fmt.Errorf("transformers has no fp8 KV cache: %w", ErrUnsupported)
 	errNativeFormat = fmt.Errorf("the checkpoint's quantisation is not modelled and its size is unknown: %w", ErrUnsupported)
 )
@@ -138,8 +159,10 @@ func supports(rt Runtime, p Precision) error {
 	switch {
 	case p.gguf() && rt != LlamaCpp:
 		return errGGUFOnly
-	case rt == LlamaCpp && (p == FP8 || p == INT8 || p == AWQ4):
+	case rt == LlamaCpp && p.vllmOnly():
 		return errNoGGUF
+	case rt == Transformers && (p == NVFP4 || p == MXFP4):
+		return errNoFP4
 	}
 	return nil
 }

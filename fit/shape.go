@@ -32,8 +32,8 @@ const (
 // input columns (summed over tensors), and their elements by class, the
 // layer's class as llama.cpp's rules see it and the row length's.
 type roleSum struct {
-	elems, rows, cols int64
-	bins              [nBins]int64
+	elems, rows, cols, tensors int64
+	bins                       [nBins]int64
 }
 
 // layerClass is what llama.cpp's type rules (src/llama-quant.cpp,
@@ -76,7 +76,9 @@ type shape struct {
 	roles       [nRoles]roleSum
 	params      int64 // every weight in the checkpoint the config describes
 	expertElems int64 // routed-expert weights, all layers
-	mtpParams   int64 // multi-token-prediction weights runtimes skip
+	// routed are the routed experts' gate, up and down weights by role.
+	routed    [nRoles]int64
+	mtpParams int64 // multi-token-prediction weights runtimes skip
 
 	// KV elements per token (K and V together) summed over layers of each
 	// kind, and the window or chunk those layers keep.
@@ -136,6 +138,7 @@ func (s *shape) add(r role, cols, rows, count int, cls layerClass) {
 	rs.elems += n
 	rs.rows += int64(rows) * int64(count)
 	rs.cols += int64(cols) * int64(count)
+	rs.tensors += int64(count)
 	if cols%256 != 0 {
 		cls |= classOdd256
 	}

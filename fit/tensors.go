@@ -206,9 +206,15 @@ func (s *shape) addExperts(c *Config, fam string, more layerClass) {
 	s.intermediate = max(s.intermediate, inter)
 	s.expertInter = max(s.expertInter, inter)
 	before := s.params
+	for _, r := range []role{roleFFNGate, roleFFNUp, roleFFNDown} {
+		s.routed[r] -= s.roles[r].elems
+	}
 	s.add(roleFFNGate, h, inter, e, 0)
 	s.add(roleFFNUp, h, inter, e, 0)
 	s.add(roleFFNDown, inter, h, e, more)
+	for _, r := range []role{roleFFNGate, roleFFNUp, roleFFNDown} {
+		s.routed[r] += s.roles[r].elems
+	}
 	if fam == "gpt_oss" {
 		s.add(roleSmall, 2*inter+h, e, 1, 0) // expert biases
 	}

@@ -240,6 +240,9 @@ func (s *shape) weightBytes(p Precision, rt Runtime, q *QuantizationConfig, know
 	if p.gguf() {
 		return s.ggufBytes(p), nil
 	}
+	if p == MXFP4 {
+		return s.mxfp4Bytes(rt)
+	}
 	var b int64
 	for r := range nRoles {
 		rs := s.roles[r]
@@ -250,6 +253,12 @@ func (s *shape) weightBytes(p Precision, rt Runtime, q *QuantizationConfig, know
 			b += s.eightBit(r)
 		case p == AWQ4:
 			b += s.awq(r)
+		case p == GPTQ4 || p == GPTQ8:
+			b += s.gptq(r, map[Precision]int64{GPTQ4: 4, GPTQ8: 8}[p])
+		case p == NVFP4:
+			b += s.nvfp4(r)
+		case p == NF4:
+			b += s.nf4(r)
 		case p == Native:
 			n, err := s.native(r, rt, q, known)
 			if err != nil {
@@ -285,6 +294,69 @@ func (s *shape) awq(r role) int64 {
 		return rs.elems * 2
 	}
 	return rs.elems/2 + (rs.elems*5+255)/256
+}
+
+// gptq sizes role r as a GPTQ checkpoint of bits, group size 128 (as
+// AutoGPTQ and GPTQModel write it): the packed weights, an fp16 scale and
+// a packed zero point per group of 128 per output channel, and an int32
+// group index (g_idx) per input row.
+func (s *shape) gptq(r role, bits int64) int64 {
+	rs := s.roles[r]
+	if !linearRole(r) {
+		return rs.elems * 2
+	}
+	groups := (rs.elems + 127) / 128
+	return rs.elems*bits/8 + groups*2 + groups*bits/8 + rs.cols*4
+}
+
+// nvfp4 sizes role r as NVIDIA Model Optimizer's NVFP4: a 4-bit E2M1
+// value a weight and an FP8 E4M3 scale per 16 (the per-tensor FP32 scales,
+// 8 bytes a tensor, are left out). lm_head and the embeddings stay 16-bit.
+func (s *shape) nvfp4(r role) int64 {
+	rs := s.roles[r]
+	if !linearRole(r) {
+		return rs.elems * 2
+	}
+	return rs.elems/2 + (rs.elems+15)/16
+}
+
+// nf4 sizes role r as bitsandbytes' 4-bit NormalFloat with double
+// quantisation (load_in_4bit, bnb_4bit_use_double_quant): half a byte a
+// weight, an 8-bit absmax per block of 64 and an FP32 absmax per 256 of
+// those blocks, plus each tensor's 16-entry code and nested 256-entry
+// code in FP32. lm_head and the embeddings stay 16-bit.
+func (s *shape) nf4(r role) int64 {
+	rs := s.roles[r]
+	if !linearRole(r) {
+		return rs.elems * 2
+	}
+	blocks := (rs.elems + 63) / 64
+	return rs.elems/2 + blocks + (blocks+255)/256*4 + rs.tensors*(16+256)*4
+}
+
+// mxfp4Bytes sizes an MXFP4 checkpoint: the routed experts in MXFP4 (an
+// E8M0 scale per 32 4-bit values, 17 bytes a block), and under vLLM the
+// rest at 16 bits (vLLM's mxfp4 method quantises fused MoE layers only),
+// under llama.cpp the rest as llama-quantize's MXFP4_MOE mix makes it:
+// Q8_0, norms and routers F32 (src/llama-quant.cpp).
+func (s *shape) mxfp4Bytes(rt Runtime) (int64, error) {
+	experts := s.routed[roleFFNGate] + s.routed[roleFFNUp] + s.routed[roleFFNDown]
+	if experts == 0 {
+		return 0, errDenseMXFP4
+	}
+	b := typeMXFP4.bytesFor(experts, 0)
+	for r := range nRoles {
+		n := s.roles[r].elems - s.routed[r]
+		switch {
+		case rt == LlamaCpp && (r == roleSmall || r == roleRouter):
+			b += n * 4
+		case rt == LlamaCpp && r != roleVision:
+			b += typeQ8_0.bytesFor(n, 0)
+		default:
+			b += n * 2
+		}
+	}
+	return b, nil
 }
 
 // native sizes role r as the checkpoint stores it.
