@@ -244,6 +244,7 @@ func (c *fitCmd) freeBudget(a *app) (fit.Budget, *report.FitBudget, string, erro
 			fit.FormatGiB(free), fit.FormatGiB(card.MemoryBytes), card.Name)}
 	}
 	b.UsableBytes, b.TotalBytes, desc.Device = card.MemoryBytes, card.MemoryBytes, card.Name
-	b.BandwidthBytesPerS = catalog.Spec(card).BandwidthBytesPerS
+	spec := catalog.Spec(card)
+	b.BandwidthBytesPerS, b.Compute = spec.BandwidthBytesPerS, spec.Compute
 	return b, desc, "", nil
 }

@@ -170,13 +170,11 @@ func TestSnapshotJSONPlansForACard(t *testing.T) {
 	assert.NotNil(t, d.Processes)
 
 	require.Len(t, s.Fits, len(models)*len(fit.Precisions), "one per model × precision")
-	b := fit.Budget{FreeBytes: card.MemoryBytes, TotalBytes: card.MemoryBytes, BandwidthBytesPerS: *card.BandwidthBytesPerS, GPUs: 1}
+	b := fit.Budget{FreeBytes: card.MemoryBytes, TotalBytes: card.MemoryBytes, BandwidthBytesPerS: *card.BandwidthBytesPerS, GPUs: 1,
+		Compute: fit.ParseCapability(*card.ComputeCapability)}
 	for i, f := range s.Fits {
 		m, p := models[i/len(fit.Precisions)], fit.Precisions[i%len(fit.Precisions)]
-		rt := fit.VLLM
-		if strings.HasPrefix(string(p), "q") { // the GGUF types
-			rt = fit.LlamaCpp
-		}
+		rt := fit.RuntimeFor(p, fit.VLLM) // the GGUF types under llama.cpp
 		v := fit.Grade(m, fit.Request{Precision: p, Runtime: rt, Context: 32 << 10}, b)
 		assert.Equal(t, m.ID, f.Model)
 		assert.Equal(t, string(p), f.Precision)

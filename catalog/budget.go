@@ -39,8 +39,12 @@ func Budget(cards []Card, d gpu.Device) (fit.Budget, error) {
 	case m.Free.Value > m.Total.Value:
 		return bad(fmt.Sprintf("reports more memory free (%d bytes) than in all (%d bytes)", m.Free.Value, m.Total.Value))
 	}
+	spec := Spec(ForDevice(cards, d))
 	b := fit.Budget{FreeBytes: m.Free.Value, TotalBytes: m.Total.Value, GPUs: 1,
-		BandwidthBytesPerS: Spec(ForDevice(cards, d)).BandwidthBytesPerS}
+		BandwidthBytesPerS: spec.BandwidthBytesPerS, Compute: fit.ParseCapability(d.ComputeCapability)}
+	if b.Compute == 0 {
+		b.Compute = spec.Compute // the catalogue's, where the driver did not say
+	}
 	if m.Reserved.OK {
 		b.UsableBytes = m.Usable()
 	}
@@ -72,6 +76,7 @@ func GroupBudget(cards []Card, devs []gpu.Device, n int) (fit.Budget, error) {
 			group.TotalBytes = min(group.TotalBytes, b.TotalBytes)
 			group.UsableBytes = minKnown(group.UsableBytes, b.UsableBytes)
 			group.BandwidthBytesPerS = minKnown(group.BandwidthBytesPerS, b.BandwidthBytesPerS)
+			group.Compute = fit.Capability(minKnown(uint64(group.Compute), uint64(b.Compute)))
 		}
 		count++
 	}

@@ -65,6 +65,9 @@ func Spec(c Card) fit.CardSpec {
 	if c.LaunchPriceUSD != nil {
 		s.PriceUSD = *c.LaunchPriceUSD
 	}
+	if c.ComputeCapability != nil {
+		s.Compute = fit.ParseCapability(*c.ComputeCapability)
+	}
 	return s
 }
 

@@ -21,6 +21,8 @@ type CardSpec struct {
 	PriceUSD           int    // launch price; 0 when unknown
 	// Unified is memory shared with the CPU, which NVML cannot monitor.
 	Unified bool
+	// Compute is the card's compute capability; 0 when unknown.
+	Compute Capability
 }
 
 // CardRow is one card's line of the comparison.
@@ -118,7 +120,7 @@ func gradeCard(models []Model, c CardSpec, r Request) CardRow {
 // emptyCard is the budget of card c with nothing else on it.
 func emptyCard(c CardSpec) Budget {
 	return Budget{FreeBytes: c.MemoryBytes, UsableBytes: c.MemoryBytes, TotalBytes: c.MemoryBytes,
-		BandwidthBytesPerS: c.BandwidthBytesPerS, GPUs: 1}
+		BandwidthBytesPerS: c.BandwidthBytesPerS, GPUs: 1, Compute: c.Compute}
 }
 
 // fitsEmpty reports whether m fits card c, empty, at r's whole context.

@@ -12,6 +12,10 @@ type Request struct {
 	KVDType   KVDType // "" is auto: the model's 16-bit dtype
 	Context   int     // tokens of context for one sequence
 	TP        int     // tensor-parallel GPUs; 0 is 1
+	// Compute is the compute capability of the GPU the request is graded
+	// on, when the budget does not say (the precomputed matrix has no
+	// budget); 0 when unknown.
+	Compute Capability
 }
 
 // normal fills in the defaults.

@@ -8,6 +8,9 @@ type Budget struct {
 	// BandwidthBytesPerS is the card's memory bandwidth; 0 when unknown.
 	BandwidthBytesPerS uint64
 	GPUs               int
+	// Compute is the card's compute capability: a precision its runtime
+	// cannot run there is not graded; 0 when unknown.
+	Compute Capability
 }
 
 // usable is UsableBytes, or TotalBytes where the reserve is unknown.

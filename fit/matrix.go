@@ -51,6 +51,9 @@ func NewMatrix(models []Model, precisions []Precision, contexts []int, r Request
 		for i, p := range Precisions {
 			if err == nil {
 				all[i].w, all[i].err = s.weightBytes(p, r.Runtime, m.QuantizationConfig, m.WeightsBytes)
+				if gerr := m.RunsOn(Request{Precision: p, Runtime: r.Runtime}, r.Compute); gerr != nil {
+					all[i].err = gerr
+				}
 			}
 		}
 		for pi, p := range mx.precisions {
@@ -58,6 +61,9 @@ func NewMatrix(models []Model, precisions []Precision, contexts []int, r Request
 			q.Precision = p
 			var w int64
 			werr := err
+			if werr == nil {
+				werr = m.RunsOn(q, r.Compute)
+			}
 			if werr == nil {
 				w, werr = s.weightBytes(p, r.Runtime, m.QuantizationConfig, m.WeightsBytes)
 			}

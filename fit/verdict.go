@@ -3,8 +3,14 @@ package fit
 // Grade grades m under r against budget b.
 func Grade(m Model, r Request, b Budget) Verdict {
 	r = r.normal()
+	if r.Compute == 0 {
+		r.Compute = b.Compute
+	}
 	s, err := m.shape()
 	if err != nil {
+		return Verdict{Status: TooBig, Reason: err.Error()}
+	}
+	if err := m.RunsOn(r, r.Compute); err != nil {
 		return Verdict{Status: TooBig, Reason: err.Error()}
 	}
 	usable := b.usable()
@@ -104,12 +110,15 @@ func (s *shape) maxContext(r Request, w int64, free, usable uint64, limit, known
 // the empty card under r; "" when none does.
 func (s *shape) firstFitting(m Model, r Request, usable uint64) Precision {
 	for _, p := range Precisions {
+		q := r
+		q.Precision = p
+		if m.RunsOn(q, r.Compute) != nil {
+			continue
+		}
 		w, err := s.weightBytes(p, r.Runtime, m.QuantizationConfig, m.WeightsBytes)
 		if err != nil {
 			continue
 		}
-		q := r
-		q.Precision = p
 		n, err := s.need(q, w, r.Context)
 		if err == nil && fitsIn(r.Runtime, &n, usable, usable) {
 			return p

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/headroom-dev/headroom/catalog"
+	"github.com/headroom-dev/headroom/fit"
 	"github.com/headroom-dev/headroom/gpu"
 	"github.com/headroom-dev/headroom/local"
 )
@@ -59,7 +60,7 @@ func TestSnapshotTextAndJSONAgree(t *testing.T) {
 		Fits []GradedFit `json:"fits"`
 	}
 	require.NoError(t, json.Unmarshal(js.Bytes(), &back))
-	require.Len(t, back.Fits, len(models)*9)
+	require.Len(t, back.Fits, len(models)*len(fit.Precisions))
 	group := map[string]string{}
 	title := ""
 	for _, l := range strings.Split(text.String(), "\n") {

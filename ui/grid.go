@@ -18,6 +18,7 @@ type gridKey struct {
 	runtime fit.Runtime
 	tp      int
 	usable  uint64
+	compute fit.Capability
 }
 
 // grid is every model × precision verdict at the chosen context, for the
@@ -75,10 +76,10 @@ func (g grid) at(i int, p fit.Precision) fit.Verdict {
 // works the matrix out again only when the runtime, the tensor
 // parallelism or the card changed.
 func (g *grid) grade(b fit.Budget, sel selection) {
-	key := gridKey{runtime: sel.runtimeName(), tp: sel.tpFor(b.GPUs), usable: usable(b)}
+	key := gridKey{runtime: sel.runtimeName(), tp: sel.tpFor(b.GPUs), usable: usable(b), compute: b.Compute}
 	if g.mx[0] == nil || key != g.key {
 		for k, rt := range []fit.Runtime{key.runtime, otherRuntime(key.runtime)} {
-			g.mx[k] = fit.NewMatrix(g.models, fit.Precisions, g.contexts, fit.Request{Runtime: rt, TP: key.tp}, key.usable)
+			g.mx[k] = fit.NewMatrix(g.models, fit.Precisions, g.contexts, fit.Request{Runtime: rt, TP: key.tp, Compute: key.compute}, key.usable)
 		}
 		g.key = key
 	}

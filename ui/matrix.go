@@ -23,7 +23,7 @@ const (
 var sortNames = [...]string{"size", "name", "headroom"}
 
 // defaultColumns are the precisions shown until the full set is asked for.
-var defaultColumns = []fit.Precision{fit.Native, fit.FP8, fit.INT8, fit.Q4_K_M}
+var defaultColumns = []fit.Precision{fit.Native, fit.FP8, fit.NVFP4, fit.Q4_K_M}
 
 // matrix is the main panel: one row per catalogue model, one column per
 // precision, each cell the model's status at the chosen context against

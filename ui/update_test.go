@@ -119,9 +119,14 @@ func TestMatrixKeys(t *testing.T) {
 	assert.Equal(t, fit.Native, m.matrix.precision(), "the cursor stops at the first column")
 
 	m = press(m, "a")
-	assert.Contains(t, lineWith(m, "MODEL"), "q5_k_m", "a shows every precision")
+	assert.Contains(t, lineWith(m, "MODEL"), "gptq8", "a shows every precision")
+	for range fit.Precisions {
+		m = press(m, "l")
+	}
+	assert.Equal(t, fit.Q2_K, m.matrix.precision(), "the last column")
+	assert.Contains(t, lineWith(m, "MODEL"), "q2_k", "the columns scroll to the cursor")
 	m = press(m, "a")
-	assert.NotContains(t, lineWith(m, "MODEL"), "q5_k_m")
+	assert.NotContains(t, lineWith(m, "MODEL"), "gptq8")
 }
 
 func TestContextRuntimeAndSortKeys(t *testing.T) {
@@ -137,7 +142,7 @@ func TestContextRuntimeAndSortKeys(t *testing.T) {
 	assert.Contains(t, screen(m), "context model max", "C goes back")
 
 	m = press(m, "r")
-	assert.Contains(t, screen(m), "llama.cpp (fp8, int8: vllm)", "llama.cpp cannot load fp8 or int8: vLLM grades them")
+	assert.Contains(t, screen(m), "llama.cpp (fp8, nvfp4: vllm)", "llama.cpp cannot load fp8 or int8: vLLM grades them")
 	assert.NotContains(t, lineWith(m, "Qwen3-32B"), symbolNA)
 	m = press(m, "r", "r")
 	assert.Contains(t, screen(m), "· vllm (q4_k_m: llama.cpp) ·", "vLLM cannot load GGUF: llama.cpp grades it")
