@@ -13,8 +13,8 @@ import (
 // cardsCmd is `headroom cards`: every card of the catalogue graded with
 // the model catalogue, then a verdict on the live card (or --gpu).
 type cardsCmd struct {
-	Precision string `name:"precision" default:"native" placeholder:"P" help:"native, bf16, fp8, int8, awq4, q8_0, q6_k, q5_k_m or q4_k_m."`
-	Runtime   string `name:"runtime" placeholder:"R" help:"vllm, llama.cpp or transformers (default: llama.cpp for the GGUF types q8_0…q4_k_m, else vllm)."`
+	Precision string `name:"precision" default:"native" placeholder:"P" help:"native, bf16, fp8, int8, gptq8, nvfp4, mxfp4, awq4, gptq4, nf4, or a GGUF type: q8_0, q6_k, q5_k_m, q4_k_m, iq4_xs, q3_k_m, iq3_xxs, q2_k."`
+	Runtime   string `name:"runtime" placeholder:"R" help:"vllm, llama.cpp or transformers (default: llama.cpp for the GGUF types, else vllm)."`
 	Price     int    `name:"price" placeholder:"USD" help:"Judge the verdict's card at this price (what you paid) instead of the catalogue's launch price."`
 	JSON      bool   `name:"json" help:"Print JSON instead of a table."`
 }

@@ -21,9 +21,9 @@ import (
 type fitCmd struct {
 	Model     string `arg:"" optional:"" help:"A catalogue id or name, or a unique part of one."`
 	Config    string `name:"config" placeholder:"PATH" type:"path" help:"Grade a Hugging Face config.json, or a checkpoint folder holding one, instead of a catalogue model."`
-	Precision string `name:"precision" default:"native" placeholder:"P" help:"native, bf16, fp8, int8, awq4, q8_0, q6_k, q5_k_m or q4_k_m."`
-	Runtime   string `name:"runtime" placeholder:"R" help:"vllm, llama.cpp or transformers (default: llama.cpp for the GGUF types q8_0…q4_k_m, else vllm)."`
-	KVDType   string `name:"kv-dtype" default:"auto" placeholder:"D" help:"KV cache type: auto (the model's 16 bits) or fp8 (q8_0 under llama.cpp)."`
+	Precision string `name:"precision" default:"native" placeholder:"P" help:"native, bf16, fp8, int8, gptq8, nvfp4, mxfp4, awq4, gptq4, nf4, or a GGUF type: q8_0, q6_k, q5_k_m, q4_k_m, iq4_xs, q3_k_m, iq3_xxs, q2_k."`
+	Runtime   string `name:"runtime" placeholder:"R" help:"vllm, llama.cpp or transformers (default: llama.cpp for the GGUF types, else vllm)."`
+	KVDType   string `name:"kv-dtype" default:"auto" placeholder:"D" help:"KV cache type: auto (the model's 16 bits), fp8 (vLLM; q8_0 under llama.cpp), or llama.cpp's q8_0 or q4_0."`
 	TP        int    `name:"tp" aliases:"tensor-parallel-size" default:"1" placeholder:"N" help:"Tensor-parallel GPUs to split the model over (memory is per GPU)."`
 	Free      string `name:"free" placeholder:"SIZE" help:"Grade against SIZE free (e.g. 80GiB) instead of reading the GPU."`
 	JSON      bool   `name:"json" help:"Print one JSON object instead of text."`

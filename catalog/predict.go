@@ -49,8 +49,13 @@ func Predict(s *serving.Server, m fit.Model, known bool, b fit.Budget) {
 	if s.Runtime == serving.VLLM {
 		r.Runtime = fit.VLLM
 	}
-	if kv := s.Args["kv-cache-dtype"] + s.Args["cache-type-k"]; kv == "fp8" || kv == "q8_0" || kv == "fp8_e4m3" {
+	switch kv := s.Args["kv-cache-dtype"] + s.Args["cache-type-k"] + s.Args["kv-cache-type"]; {
+	case kv == "fp8" || kv == "fp8_e4m3" || kv == "fp8_e5m2":
 		r.KVDType = fit.KVFP8
+	case kv == "q8_0":
+		r.KVDType = fit.KVQ8_0
+	case kv == "q4_0":
+		r.KVDType = fit.KVQ4_0
 	}
 	if s.Runtime == serving.LlamaCpp || s.Runtime == serving.Ollama {
 		if n := atoi(s.Args["n-gpu-layers"]); s.Args["n-gpu-layers"] != "" && n >= 0 && n < m.Layers().Full+m.Layers().Sliding+m.Layers().Chunked+m.Layers().Linear+m.Layers().None {

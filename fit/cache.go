@@ -34,9 +34,13 @@ const (
 func (s *shape) cache(r Request, ctx int) (int, int64, error) {
 	num, den := int64(2), int64(1) // bytes per element, as a fraction
 	switch {
+	case (r.KVDType == KVQ8_0 || r.KVDType == KVQ4_0) && r.Runtime != LlamaCpp:
+		return 0, 0, errGGUFKV
 	case r.KVDType == KVFP8 && r.Runtime == Transformers:
 		return 0, 0, errNoFP8KV
-	case r.KVDType == KVFP8 && r.Runtime == LlamaCpp:
+	case r.KVDType == KVQ4_0:
+		num, den = 18, 32 // q4_0: 32 values in 18 bytes (ggml-common.h block_q4_0)
+	case (r.KVDType == KVFP8 || r.KVDType == KVQ8_0) && r.Runtime == LlamaCpp:
 		num, den = 34, 32 // q8_0: 32 values in 34 bytes (ggml-common.h block_q8_0)
 	case r.KVDType == KVFP8:
 		num = 1

@@ -60,6 +60,11 @@ func TestKVHandWorked(t *testing.T) {
 		{"Llama-4 llama.cpp chunked", "meta-llama/Llama-4-Scout-17B-16E-Instruct", llama, 131000, 12*4096*131072 + 36*4096*8704},
 		// fp8 cache halves it.
 		{"Qwen3-32B fp8 KV", "Qwen/Qwen3-32B", Request{Precision: BF16, KVDType: KVFP8}, 32768, 32768 * 128 << 10},
+		// llama.cpp's q8_0 cache: 32 values in 34 bytes; 256 KiB of 16-bit
+		// KV a token is 131,072 values, 139,264 bytes.
+		{"Qwen3-32B llama.cpp q8_0 KV", "Qwen/Qwen3-32B", Request{Precision: Q4_K_M, Runtime: LlamaCpp, KVDType: KVQ8_0}, 32768, 32768 * 139264},
+		// q4_0: 32 values in 18 bytes: 73,728 bytes a token.
+		{"Qwen3-32B llama.cpp q4_0 KV", "Qwen/Qwen3-32B", Request{Precision: Q4_K_M, Runtime: LlamaCpp, KVDType: KVQ4_0}, 32768, 32768 * 73728},
 		// Tensor parallel over 2 GPUs halves it per GPU.
 		{"Qwen3-32B TP2", "Qwen/Qwen3-32B", Request{Precision: BF16, TP: 2}, 32768, 32768 * 128 << 10},
 	}
@@ -192,5 +197,22 @@ func TestMoEWorkspace(t *testing.T) {
 			}
 			assert.Equal(t, tc.want, got)
 		})
+	}
+}
+
+func TestGGUFCacheTypesAreLlamaCppOnly(t *testing.T) {
+	m := byID(t, loadCatalogue(t), "Qwen/Qwen3-32B")
+	for _, kv := range []KVDType{KVQ8_0, KVQ4_0} {
+		_, err := m.Estimate(Request{Precision: BF16, Runtime: VLLM, KVDType: kv, Context: 4096})
+		assert.ErrorIs(t, err, ErrUnsupported, string(kv))
+	}
+	r := Request{Precision: Q4_K_M, Runtime: LlamaCpp, KVDType: KVQ4_0, Context: 8192}
+	b := rtx6000(90 * GiB)
+	lc := Launch(m, r, Grade(m, r, b), b)
+	assert.Contains(t, lc.LlamaCpp.Command, "-ctk q4_0 -ctv q4_0")
+	for in, want := range map[string]KVDType{"q8_0": KVQ8_0, "Q4_0": KVQ4_0, "fp8": KVFP8, "auto": KVAuto} {
+		got, err := ParseKVDType(in)
+		require.NoError(t, err)
+		assert.Equal(t, want, got)
 	}
 }

@@ -121,8 +121,11 @@ func Launch(m Model, r Request, v Verdict, b Budget) LaunchCommands {
 // repository, when that repository has a file of the precision.
 func launchLlamaCpp(m Model, r Request, ctx int, notes *[]string) (string, string) {
 	flags := []string{"-c", fmt.Sprint(ctx), "-ngl", "999", "-fa", "on", "-np", "1"}
-	if r.KVDType == KVFP8 {
+	switch r.KVDType {
+	case KVFP8, KVQ8_0:
 		flags = append(flags, "-ctk", "q8_0", "-ctv", "q8_0")
+	case KVQ4_0:
+		flags = append(flags, "-ctk", "q4_0", "-ctv", "q4_0")
 	}
 	if m.file != nil {
 		if ollamaModel(m.ID) {

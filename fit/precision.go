@@ -119,12 +119,15 @@ func ParseRuntime(s string) (Runtime, error) {
 // KVDType is the cache's element type.
 type KVDType string
 
-// The KV cache types: 16-bit (the model's own dtype) or 8-bit, which is
-// fp8 under vLLM and q8_0 under llama.cpp.
+// The KV cache types: 16-bit (the model's own dtype); fp8, vLLM's
+// --kv-cache-dtype fp8 (and llama.cpp's q8_0, its 8-bit cache); and
+// llama.cpp's q8_0 and q4_0 (-ctk/-ctv).
 const (
 	KVAuto KVDType = "auto"
 	KV16   KVDType = "16"
 	KVFP8  KVDType = "fp8"
+	KVQ8_0 KVDType = "q8_0"
+	KVQ4_0 KVDType = "q4_0"
 )
 
 // ParseKVDType reads a KV cache type; "" is auto.
@@ -134,10 +137,14 @@ func ParseKVDType(s string) (KVDType, error) {
 		return KVAuto, nil
 	case "16", "bf16", "fp16", "f16":
 		return KV16, nil
-	case "fp8", "8", "q8_0", "fp8_e4m3", "fp8_e5m2":
+	case "fp8", "8", "fp8_e4m3", "fp8_e5m2":
 		return KVFP8, nil
+	case "q8_0":
+		return KVQ8_0, nil
+	case "q4_0":
+		return KVQ4_0, nil
 	}
-	return "", fmt.Errorf("unknown KV cache type %q (one of auto, 16, fp8)", s)
+	return "", fmt.Errorf("unknown KV cache type %q (one of auto, 16, fp8, q8_0, q4_0)", s)
 }
 
 // ErrUnsupported marks a precision or cache type a runtime cannot load.
@@ -151,6 +158,7 @@ var (
 	errNoFP4        = fmt.Errorf("transformers does not load nvfp4 or mxfp4 checkpoints as such: %w", ErrUnsupported)
 	errDenseMXFP4   = fmt.Errorf("mxfp4 checkpoints quantise MoE experts, and this model has none: %w", ErrUnsupported)
 	errNoFP8KV      = fmt.Errorf("transformers has no fp8 KV cache: %w", ErrUnsupported)
+	errGGUFKV       = fmt.Errorf("q8_0 and q4_0 are llama.cpp's cache types; vLLM's is fp8: %w", ErrUnsupported)
 	errNativeFormat = fmt.Errorf("the checkpoint's quantisation is not modelled and its size is unknown: %w", ErrUnsupported)
 )
 
