@@ -164,7 +164,7 @@ func TestCardsVerdictRTXPro6000(t *testing.T) {
 	}
 	require.NotEmpty(t, onlyPro)
 	require.NotEmpty(t, tooBig)
-	fewer := section(t, out, "Fewer models", "    RTX 3090")
+	fewer := section(t, out, "Fewer models", "    A100 40GB SXM") // to the step after the 48 GB cards
 	assert.True(t, fewer["Ada"], "the steps down reach the 48 GB RTX 6000 Ada")
 	assert.ElementsMatch(t, onlyPro, modelsIn(fewer, models), "fit the RTX PRO 6000, not a 48 GB card")
 	more := section(t, out, "Need more than", "Configs allow")

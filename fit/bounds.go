@@ -89,7 +89,16 @@ func (m *Model) bounds() []fieldBound {
 		{"linear_key_head_dim", int64(c.LinearKeyHeadDim), 0, maxDim},
 		{"linear_value_head_dim", int64(c.LinearValueHeadDim), 0, maxDim},
 		{"linear_conv_kernel_dim", int64(c.LinearConvKernelDim), 0, maxKernel},
+		{"q_lora_rank", int64(c.QLoRARank), 0, maxDim},
 		{"kv_lora_rank", int64(c.KVLoRARank), 0, maxDim},
+		{"qk_nope_head_dim", int64(c.QKNopeHeadDim), 0, maxDim},
+		{"qk_rope_head_dim", int64(c.QKRopeHeadDim), 0, maxDim},
+		{"v_head_dim", int64(c.VHeadDim), 0, maxDim},
+		{"n_routed_experts", int64(c.NRoutedExperts), 0, maxHeads},
+		{"n_shared_experts", int64(c.NSharedExperts), 0, maxHeads},
+		{"first_k_dense_replace", int64(c.FirstKDenseReplace), 0, maxLayers},
+		{"moe_layer_freq", int64(c.MoELayerFreq), 0, maxLayers},
+		{"num_nextn_predict_layers", int64(c.NumNextNPredictLayers), 0, maxLayers},
 	}
 	if v := m.VisionConfig; v != nil {
 		b = append(b,

@@ -59,12 +59,20 @@ func (s *shape) cache(r Request, ctx int) (int, int64, error) {
 		chunked = roundUp(min(full, s.chunk+llamaUBatch), llamaPad)
 	}
 	// KV heads split over the GPUs; with more GPUs than heads each GPU
-	// keeps one (vLLM replicates them).
+	// keeps one (vLLM replicates them). A latent cache (MLA) is every
+	// head's, so each GPU keeps all of it; transformers keeps every head.
 	div := int64(max(min(r.TP, s.kvHeads), 1))
+	kvFull := s.kvFull
+	if s.mla {
+		div = 1
+		if r.Runtime == Transformers {
+			kvFull, div = s.kvHF, int64(max(r.TP, 1))
+		}
+	}
 	// Per-token elements are bounded (below 2^50), contexts are not: a
 	// product beyond MaxNeedBytes is an error, never a wrapped number.
 	elems, ok := int64(0), true
-	for _, t := range [...][2]int64{{s.kvFull, int64(full)}, {s.kvSliding, int64(sliding)}, {s.kvChunked, int64(chunked)}} {
+	for _, t := range [...][2]int64{{kvFull, int64(full)}, {s.kvSliding, int64(sliding)}, {s.kvChunked, int64(chunked)}} {
 		var p int64
 		if p, ok = mul64(t[0], t[1]); ok {
 			elems, ok = add64(elems, p)

@@ -55,8 +55,25 @@ type Config struct {
 	LinearValueHeadDim    int `json:"linear_value_head_dim,omitempty"`
 	LinearConvKernelDim   int `json:"linear_conv_kernel_dim,omitempty"`
 
-	// Multi-head latent attention (DeepSeek); not modelled, only detected.
-	KVLoRARank int `json:"kv_lora_rank,omitempty"`
+	// Multi-head latent attention (DeepSeek-V2, -V3, Kimi K2): queries
+	// through a q_lora_rank bottleneck (0, or null, for none), keys and
+	// values through a kv_lora_rank latent, heads split into a part
+	// without and a part with rotary embedding.
+	QLoRARank     int `json:"q_lora_rank,omitempty"`
+	KVLoRARank    int `json:"kv_lora_rank,omitempty"`
+	QKNopeHeadDim int `json:"qk_nope_head_dim,omitempty"`
+	QKRopeHeadDim int `json:"qk_rope_head_dim,omitempty"`
+	VHeadDim      int `json:"v_head_dim,omitempty"`
+	// DeepSeek-style mixture of experts (also GLM-4.5): n_routed_experts
+	// routed and n_shared_experts shared experts of moe_intermediate_size,
+	// dense layers before first_k_dense_replace, then a MoE layer every
+	// moe_layer_freq; num_nextn_predict_layers multi-token-prediction
+	// layers that the checkpoint carries and runtimes load only to draft.
+	NRoutedExperts        int `json:"n_routed_experts,omitempty"`
+	NSharedExperts        int `json:"n_shared_experts,omitempty"`
+	FirstKDenseReplace    int `json:"first_k_dense_replace,omitempty"`
+	MoELayerFreq          int `json:"moe_layer_freq,omitempty"`
+	NumNextNPredictLayers int `json:"num_nextn_predict_layers,omitempty"`
 
 	// Falcon's own names.
 	NLayer                 int  `json:"n_layer,omitempty"`

@@ -65,6 +65,15 @@ func TestKVHandWorked(t *testing.T) {
 		{"Qwen3-32B llama.cpp q8_0 KV", "Qwen/Qwen3-32B", Request{Precision: Q4_K_M, Runtime: LlamaCpp, KVDType: KVQ8_0}, 32768, 32768 * 139264},
 		// q4_0: 32 values in 18 bytes: 73,728 bytes a token.
 		{"Qwen3-32B llama.cpp q4_0 KV", "Qwen/Qwen3-32B", Request{Precision: Q4_K_M, Runtime: LlamaCpp, KVDType: KVQ4_0}, 32768, 32768 * 73728},
+		// MLA (DeepSeek-V3): the 512-wide latent and the 64-wide rotary key,
+		// 576 values a token in each of 61 layers, 2 bytes each.
+		{"DeepSeek-V3 MLA", "deepseek-ai/DeepSeek-V3", vllm, 32768, 61 * 576 * 2 * 32768},
+		// The latent is every head's: eight GPUs each keep all of it.
+		{"DeepSeek-V3 MLA TP8", "deepseek-ai/DeepSeek-V3", Request{Precision: FP8, TP: 8}, 32768, 61 * 576 * 2 * 32768},
+		// llama.cpp keeps the same latent, padded to 256 cells.
+		{"DeepSeek-V2-Lite llama.cpp MLA", "deepseek-ai/DeepSeek-V2-Lite", llama, 8000, 27 * 576 * 2 * 8192},
+		// transformers keeps every head's key (128 + 64) and value (128).
+		{"DeepSeek-V2-Lite transformers", "deepseek-ai/DeepSeek-V2-Lite", Request{Precision: BF16, Runtime: Transformers}, 4096, 27 * 16 * (192 + 128) * 2 * 4096},
 		// Tensor parallel over 2 GPUs halves it per GPU.
 		{"Qwen3-32B TP2", "Qwen/Qwen3-32B", Request{Precision: BF16, TP: 2}, 32768, 32768 * 128 << 10},
 	}
@@ -215,4 +224,28 @@ func TestGGUFCacheTypesAreLlamaCppOnly(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, want, got)
 	}
+}
+
+// MLA models' parameters from their architecture: DeepSeek-V2-Lite to the
+// element (its checkpoint holds 15,706,484,224); DeepSeek-V3 and Kimi K2
+// within their FP8 checkpoints' FP32 block scales (one per 128 × 128
+// weights, about 1/16,384 more elements), against the element counts of
+// the published checkpoints (684,531,386,000 with V3's MTP layer;
+// 1,026,470,731,056). The multi-token-prediction layer counts in Params,
+// and in no runtime's weights.
+func TestMLAParams(t *testing.T) {
+	ms := loadCatalogue(t)
+	assert.Equal(t, int64(15_706_484_224), byID(t, ms, "deepseek-ai/DeepSeek-V2-Lite").Params())
+	v3 := byID(t, ms, "deepseek-ai/DeepSeek-V3")
+	assert.InEpsilon(t, 684_531_386_000, v3.Params(), 1.0/10000)
+	assert.Less(t, v3.Params(), int64(684_531_386_000), "the scales are not parameters")
+	kimi := byID(t, ms, "moonshotai/Kimi-K2-Instruct")
+	assert.InEpsilon(t, 1_026_470_731_056, kimi.Params(), 1.0/10000)
+	e, err := v3.Estimate(Request{Precision: BF16, Context: 1})
+	require.NoError(t, err)
+	assert.Less(t, e.WeightsBytes, uint64(v3.Params())*2, "the MTP layer is not loaded")
+	lite := byID(t, ms, "deepseek-ai/DeepSeek-V2-Lite")
+	e, err = lite.Estimate(Request{Precision: Native, Context: 1})
+	require.NoError(t, err)
+	assert.InEpsilon(t, 31_412_968_448, e.WeightsBytes, 0.001, "the checkpoint's total_size")
 }

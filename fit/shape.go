@@ -18,6 +18,10 @@ const (
 	roleAttnK
 	roleAttnV // also fused qkv, which llama.cpp treats like attn_v
 	roleAttnO
+	// roleLatent is MLA's projections to and from its bottlenecks (q_a,
+	// q_b, kv_a): linears the safetensors formats quantise, and tensors
+	// llama.cpp's type rules leave at the file's default type.
+	roleLatent
 	roleFFNGate
 	roleFFNUp
 	roleFFNDown
@@ -84,6 +88,12 @@ type shape struct {
 	// kind, and the window or chunk those layers keep.
 	kvFull, kvSliding, kvChunked int64
 	window, chunk                int
+	// mla is multi-head latent attention: the cache holds a latent and a
+	// rotary key per token and layer, shared by every head, which tensor
+	// parallelism does not split; kvHF is the cache transformers keeps
+	// instead, every head's key and value, per token over all layers.
+	mla  bool
+	kvHF int64
 	// kinds counts the decoder layers of each kind.
 	kinds [nKinds]int
 	// file is the GGUF file the model was read from: its weights are the
@@ -184,6 +194,8 @@ func family(modelType string) string {
 		return "llama4"
 	case "nemotron-nas", "deci", "deci_lm":
 		return "deci"
+	case "deepseek_v2", "deepseek_v3", "kimi_k2":
+		return "deepseek"
 	}
 	return t
 }
@@ -206,10 +218,10 @@ func newShape(top *Config) (*shape, error) {
 	if fam == "" {
 		fam = family(top.ModelType)
 	}
-	if c.KVLoRARank > 0 {
-		return nil, fmt.Errorf("multi-head latent attention (kv_lora_rank) is not modelled yet")
+	s := &shape{modelType: fam, hidden: c.HiddenSize, vocab: c.VocabSize, headDim: c.HeadDim, mla: c.KVLoRARank > 0}
+	if s.mla && (c.QKNopeHeadDim <= 0 || c.QKRopeHeadDim <= 0 || c.VHeadDim <= 0) {
+		return nil, fmt.Errorf("multi-head latent attention needs qk_nope_head_dim, qk_rope_head_dim and v_head_dim")
 	}
-	s := &shape{modelType: fam, hidden: c.HiddenSize, vocab: c.VocabSize, headDim: c.HeadDim}
 	s.layers = firstPositive(c.NumHiddenLayers, c.NLayer, len(c.BlockConfigs))
 	s.heads = firstPositive(c.NumAttentionHeads, c.NHead)
 	s.kvHeads = firstPositive(c.NumKeyValueHeads, c.NHeadKV, c.NumKVHeads)
@@ -225,7 +237,7 @@ func newShape(top *Config) (*shape, error) {
 	if s.headDim == 0 && s.heads > 0 {
 		s.headDim = s.hidden / s.heads
 	}
-	s.experts = firstPositive(c.NumExperts, c.NumLocalExperts)
+	s.experts = firstPositive(c.NumExperts, c.NumLocalExperts, c.NRoutedExperts)
 	s.expertsPerTok = c.NumExpertsPerTok
 	s.tied = tiedByDefault(fam)
 	if c.TieWordEmbeddings != nil {
@@ -311,6 +323,10 @@ func (s *shape) plan(c *Config, fam string) ([]layer, error) {
 			if !l.moe {
 				l.inter = c.IntermediateSizeMLP
 			}
+		case "deepseek", "glm4_moe":
+			// DeepseekV3DecoderLayer: dense before first_k_dense_replace,
+			// then MoE every moe_layer_freq layers.
+			l.moe = s.experts > 0 && i >= c.FirstKDenseReplace && i%max(c.MoELayerFreq, 1) == 0
 		default:
 			l.moe = s.experts > 0 && !slices.Contains(c.MLPOnlyLayers, i) && (i+1)%step == 0
 		}

@@ -52,6 +52,26 @@ func (s *shape) build(c *Config, fam string, layers []layer) {
 		}
 		s.intermediate = max(s.intermediate, l.inter)
 	}
+	if n := c.NumNextNPredictLayers; n > 0 && (fam == "deepseek" || fam == "glm4_moe") {
+		// DeepSeek-V3 and GLM-4.5 checkpoints carry num_nextn_predict_layers
+		// multi-token-prediction layers: a MoE decoder layer each, with
+		// enorm and hnorm, eh_proj (2h → h) and the shared head's norm, and
+		// in DeepSeek's, copies of the embeddings and the output head.
+		// Runtimes load them only to draft, so they count in Params only.
+		s.extra(func() {
+			for range n {
+				last := layers[len(layers)-1]
+				s.addAttention(c, fam, last, 0)
+				s.addNorms(fam, last)
+				s.addExperts(c, fam, 0)
+				s.add(roleLinear, 2*h, h, 1, 0)
+				s.add(roleSmall, h, 3, 1, 0)
+				if fam == "deepseek" {
+					s.add(roleEmbed, h, s.vocab, 2, 0)
+				}
+			}
+		})
+	}
 	if fam == "qwen3_next" {
 		// Qwen3-Next checkpoints ship one multi-token-prediction layer
 		// (mtp.* tensors: a full-attention MoE layer, a 2h→h projection
@@ -72,6 +92,10 @@ func (s *shape) build(c *Config, fam string, layers []layer) {
 
 // addAttention adds one attention layer's projections, biases and norms.
 func (s *shape) addAttention(c *Config, fam string, l layer, more layerClass) {
+	if s.mla {
+		s.addLatentAttention(c, more)
+		return
+	}
 	h, hd, nq, nkv := s.hidden, s.headDim, s.heads, l.kvHeads
 	q, kv := nq*hd, nkv*hd
 	switch fam {
@@ -114,6 +138,28 @@ func (s *shape) addAttention(c *Config, fam string, l layer, more layerClass) {
 	}
 }
 
+// addLatentAttention adds one multi-head latent attention layer, as
+// transformers' DeepseekV3Attention holds it: queries straight from the
+// hidden state (q_proj) or through the q_lora_rank bottleneck (q_a_proj,
+// its norm, q_b_proj); kv_a_proj_with_mqa to the kv_lora_rank latent and
+// the rotary key, its norm, kv_b_proj from the latent to every head's key
+// and value; o_proj. llama.cpp treats kv_b (attn_kv_b) like attn_v.
+func (s *shape) addLatentAttention(c *Config, more layerClass) {
+	h, nq := s.hidden, s.heads
+	qk := c.QKNopeHeadDim + c.QKRopeHeadDim
+	if c.QLoRARank > 0 {
+		s.add(roleLatent, h, c.QLoRARank, 1, 0)
+		s.add(roleSmall, c.QLoRARank, 1, 1, 0)
+		s.add(roleLatent, c.QLoRARank, nq*qk, 1, 0)
+	} else {
+		s.add(roleAttnQ, h, nq*qk, 1, 0)
+	}
+	s.add(roleLatent, h, c.KVLoRARank+c.QKRopeHeadDim, 1, 0)
+	s.add(roleSmall, c.KVLoRARank, 1, 1, 0)
+	s.add(roleAttnV, c.KVLoRARank, nq*(c.QKNopeHeadDim+c.VHeadDim), 1, more)
+	s.add(roleAttnO, nq*c.VHeadDim, h, 1, 0)
+}
+
 // addLinearAttention adds one Gated DeltaNet layer (transformers
 // Qwen3NextGatedDeltaNet) and its recurrent state.
 func (s *shape) addLinearAttention(c *Config) {
@@ -151,6 +197,14 @@ func (s *shape) addState(sum, a, b, c int64) int64 {
 // addCache adds one attention layer's per-token K and V.
 func (s *shape) addCache(c *Config, l layer) {
 	e := int64(2 * l.kvHeads * s.headDim)
+	if s.mla {
+		// vLLM's MLA backends and llama.cpp cache the kv_lora_rank latent
+		// and the qk_rope_head_dim rotary key per token and layer
+		// (vllm/v1/attention/backends/mla; kv_lora_rank + qk_rope_head_dim
+		// is 576 for DeepSeek-V3); transformers caches every head.
+		e = int64(c.KVLoRARank + c.QKRopeHeadDim)
+		s.kvHF += int64(s.heads) * int64(c.QKNopeHeadDim+c.QKRopeHeadDim+c.VHeadDim)
+	}
 	switch {
 	case l.kind == kindSliding && c.SlidingWindow > 0:
 		s.kvSliding += e
@@ -224,8 +278,16 @@ func (s *shape) addExperts(c *Config, fam string, more layerClass) {
 		s.add(roleSmall, e, 1, 1, 0) // router bias
 	}
 	shared := c.SharedExpertIntermediateSize
-	if fam == "llama4" {
+	switch fam {
+	case "llama4":
 		shared = c.IntermediateSize
+	case "deepseek", "glm4_moe":
+		// n_shared_experts experts of moe_intermediate_size, fused into
+		// one MLP; and the router's e_score_correction_bias.
+		shared = c.NSharedExperts * inter
+		if c.ModelType != "deepseek_v2" {
+			s.add(roleSmall, e, 1, 1, 0) // e_score_correction_bias (noaux_tc routing)
+		}
 	}
 	if shared > 0 {
 		s.addMLP(shared, false, more)
@@ -264,4 +326,15 @@ func (s *shape) addVision(top *Config) {
 		s.add(roleVision, v.ProjectorInputDim, out, 1, 0) // pixel-shuffle MLP
 	}
 	s.add(roleVision, out, s.hidden, 1, 0)
+}
+
+// extra counts what add does in f as multi-token-prediction parameters:
+// in Params, and in nothing a runtime loads.
+func (s *shape) extra(f func()) {
+	before, roles, routed, experts := s.params, s.roles, s.routed, s.expertElems
+	kvFull, kvHF := s.kvFull, s.kvHF
+	f()
+	s.mtpParams += s.params - before
+	s.params, s.roles, s.routed, s.expertElems = before, roles, routed, experts
+	s.kvFull, s.kvHF = kvFull, kvHF
 }
