@@ -410,3 +410,24 @@ func TestContextSearchIsBounded(t *testing.T) {
 	assert.Equal(t, TooBig, v.Status)
 	assert.Contains(t, v.Reason, "1 EiB")
 }
+
+// The new precisions' lines: NF4 quantises as vLLM loads (bitsandbytes),
+// gpt-oss serves its own MXFP4 checkpoint, and a GPTQ or NVFP4 line needs
+// a published checkpoint, which it says when none is known.
+func TestLaunchNewPrecisions(t *testing.T) {
+	ms := loadCatalogue(t)
+	b := rtx6000(90 * GiB)
+	line := func(id string, p Precision) LaunchLine {
+		m := byID(t, ms, id)
+		r := Request{Precision: p, Context: 8192}
+		return Launch(m, r, Grade(m, r, b), b).VLLM
+	}
+	assert.True(t, strings.HasSuffix(line("Qwen/Qwen3-32B", NF4).Command, "--quantization bitsandbytes"))
+	assert.Contains(t, line("openai/gpt-oss-20b", MXFP4).Command, "vllm serve openai/gpt-oss-20b ")
+	assert.NotContains(t, line("openai/gpt-oss-20b", MXFP4).Command, "--quantization")
+	for _, p := range []Precision{GPTQ4, GPTQ8, NVFP4} {
+		l := line("Qwen/Qwen3-32B", p)
+		assert.Empty(t, l.Command, p)
+		assert.Equal(t, "no published "+string(p)+" checkpoint of Qwen/Qwen3-32B is known to headroom", l.Why)
+	}
+}

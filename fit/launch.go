@@ -157,12 +157,22 @@ func ollamaModel(id string) bool {
 // and awq4 serve the published checkpoint of that precision; fp8 without
 // one quantises the model as it loads (--quantization fp8).
 func launchVLLM(m Model, r Request, v Verdict, b Budget, ctx int) (string, string) {
-	serve := m.ID
+	serve, quant := m.ID, ""
+	nativeMXFP4 := m.QuantizationConfig != nil && strings.EqualFold(m.QuantizationConfig.QuantMethod, "mxfp4")
 	switch {
-	case r.Precision == FP8 || r.Precision == INT8 || r.Precision == AWQ4:
+	case r.Precision == MXFP4 && nativeMXFP4:
+		// The checkpoint is MXFP4 already (gpt-oss): serve it as it is.
+	case r.Precision.vllmOnly() || r.Precision == MXFP4:
 		if q := m.Quantized[r.Precision]; q != nil {
 			serve = q.Repo
-		} else if r.Precision != FP8 {
+			break
+		}
+		switch r.Precision {
+		case FP8:
+			quant = "fp8" // vLLM quantises the 16-bit weights as it loads them
+		case NF4:
+			quant = "bitsandbytes" // as is bitsandbytes' in-flight 4-bit
+		default:
 			return "", "no published " + string(r.Precision) + " checkpoint of " + m.ID + " is known to headroom"
 		}
 	case r.Precision == BF16 && m.QuantizationConfig != nil:
@@ -184,8 +194,8 @@ func launchVLLM(m Model, r Request, v Verdict, b Budget, ctx int) (string, strin
 	if r.KVDType == KVFP8 {
 		parts = append(parts, "--kv-cache-dtype", "fp8")
 	}
-	if r.Precision == FP8 && serve == m.ID {
-		parts = append(parts, "--quantization", "fp8")
+	if quant != "" {
+		parts = append(parts, "--quantization", quant)
 	}
 	return strings.Join(parts, " "), ""
 }
