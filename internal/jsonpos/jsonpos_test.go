@@ -84,6 +84,8 @@ func FuzzReadArray(f *testing.F) {
 	f.Add("[1 2]")
 	f.Add("\xEF\xBB\xBF[]")
 	f.Add(" null ")
+	f.Add("null")
+	f.Add("{}")
 	f.Fuzz(func(t *testing.T, in string) {
 		elems, err := ReadArray(strings.NewReader(in), "f.json")
 		// The elements are exactly those encoding/json finds.
