@@ -89,13 +89,18 @@ type needs struct {
 	inside               uint64 // what vLLM's budget must hold; the whole need elsewhere
 	terms                [maxTerms]Term
 	nTerms               int
+	// sumsOnly skips itemising the terms: the matrix needs the sums only,
+	// for millions of cells.
+	sumsOnly bool
 }
 
 const maxTerms = 6
 
 func (n *needs) term(name string, b uint64, src string, outside bool) {
-	n.terms[n.nTerms] = Term{Name: name, Bytes: b, Source: src}
-	n.nTerms++
+	if !n.sumsOnly {
+		n.terms[n.nTerms] = Term{Name: name, Bytes: b, Source: src}
+		n.nTerms++
+	}
 	if outside {
 		n.outside += b
 	} else {

@@ -62,10 +62,11 @@ func NewMatrix(models []Model, precisions []Precision, contexts []int, r Request
 			var w int64
 			werr := err
 			if werr == nil {
-				werr = m.RunsOn(q, r.Compute)
-			}
-			if werr == nil {
-				w, werr = s.weightBytes(p, r.Runtime, m.QuantizationConfig, m.WeightsBytes)
+				if k := slices.Index(Precisions, p); k >= 0 {
+					w, werr = all[k].w, all[k].err // worked out above, gate included
+				} else if werr = m.RunsOn(q, r.Compute); werr == nil {
+					w, werr = s.weightBytes(p, r.Runtime, m.QuantizationConfig, m.WeightsBytes)
+				}
 			}
 			for ci, ctx := range mx.contexts {
 				c := &mx.cells[(mi*np+pi)*nc+ci]
@@ -74,7 +75,7 @@ func NewMatrix(models []Model, precisions []Precision, contexts []int, r Request
 					c.reason = mx.reason(werr)
 					continue
 				}
-				var n needs
+				n := needs{sumsOnly: true}
 				if nerr := s.needInto(&n, q, w, ctx); nerr != nil {
 					c.reason = mx.reason(nerr)
 					continue
@@ -121,7 +122,7 @@ func (s *shape) smallestIndex(r Request, all []struct {
 		}
 		q := r
 		q.Precision = p
-		var n needs
+		n := needs{sumsOnly: true}
 		if s.needInto(&n, q, all[i].w, ctx) == nil && fitsIn(r.Runtime, &n, usable, usable) {
 			return int8(i)
 		}

@@ -136,7 +136,7 @@ func (s *shape) cardsNeeded(r Request, w int64, usable uint64) int {
 		}
 		q := r
 		q.TP = tp
-		var n needs
+		n := needs{sumsOnly: true}
 		if s.needInto(&n, q, w, r.Context) == nil && fitsIn(r.Runtime, &n, usable, usable) {
 			return tp
 		}

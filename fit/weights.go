@@ -253,8 +253,10 @@ func (s *shape) weightBytes(p Precision, rt Runtime, q *QuantizationConfig, know
 			b += s.eightBit(r)
 		case p == AWQ4:
 			b += s.awq(r)
-		case p == GPTQ4 || p == GPTQ8:
-			b += s.gptq(r, map[Precision]int64{GPTQ4: 4, GPTQ8: 8}[p])
+		case p == GPTQ4:
+			b += s.gptq(r, 4)
+		case p == GPTQ8:
+			b += s.gptq(r, 8)
 		case p == NVFP4:
 			b += s.nvfp4(r)
 		case p == NF4:
