@@ -54,6 +54,9 @@ func TestPrecisionsAgainstPublishedFiles(t *testing.T) {
 		{"meta-llama/Llama-3.3-70B-Instruct", GPTQ4, VLLM, 39.8e9, "shuyuej/Llama-3.3-70B-Instruct-GPTQ model.safetensors, 39.8 GB"},
 		{"Qwen/Qwen2.5-32B-Instruct", GPTQ8, VLLM, 35.04e9, "Qwen/Qwen2.5-32B-Instruct-GPTQ-Int8, 9 shards"},
 		{"meta-llama/Llama-3.3-70B-Instruct", GPTQ8, VLLM, 74.28e9, "alpindale/Meta-Llama-3.1-70B-Instruct-GPTQ-INT8, 8 shards"},
+		// NVFP4 as NVIDIA's Model Optimizer writes it: the sum of the files of
+		// nvidia/Llama-3.1-8B-Instruct-FP4 (embeddings and lm_head in BF16).
+		{"meta-llama/Llama-3.1-8B-Instruct", NVFP4, VLLM, 6_027_861_376, "nvidia/Llama-3.1-8B-Instruct-FP4 safetensors files"},
 		// bitsandbytes NF4: a Llama 3.3 70B checkpoint's size as a benchmark
 		// article's table gives it (Benjamin Marie, The Kaitchup, 2025-08-28).
 		{"meta-llama/Llama-3.3-70B-Instruct", NF4, VLLM, 39.81e9, "bitsandbytes 4-bit Llama 3.3 70B, 39.81 GB"},
