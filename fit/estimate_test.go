@@ -118,7 +118,8 @@ func TestWeightsPublished(t *testing.T) {
 	}
 }
 
-// TestVLLMLogs checks the estimate against what vLLM logged (field notes).
+// TestVLLMLogs checks the estimate against what vLLM v0.19.0 logged on an H100
+// (llm-d-incubation/llm-d-planner accuracy/results/v0.19.0/logs).
 func TestVLLMLogs(t *testing.T) {
 	ms := loadCatalogue(t)
 	// "Model loading took 61.03 GiB" for Qwen3-32B BF16.

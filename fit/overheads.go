@@ -86,7 +86,8 @@ func (s *shape) overheads(n *needs, r Request, ctx int) {
 		// Compute buffer with flash attention: the f32 logits of one
 		// n_ubatch plus four f32 activations of width hidden. Fits the
 		// logged buffers: Gemma-3-27B 522.6 MiB, GLM-Z1-32B 353, and
-		// gpt-oss-20b 398 (field notes; llama.cpp#17715).
+		// gpt-oss-20b 398 (llama.cpp load logs; gpt-oss-20b's in
+		// llama.cpp#17715).
 		cb := uint64(llamaUBatch) * 4 * uint64(s.vocab+4*s.hidden)
 		n.term("compute buffer", cb, "n_ubatch 512 × (vocab + 4 × hidden) × 4 bytes, fitted to logged llama.cpp buffers", false)
 		n.term("CUDA context and workspace", llamaOutside, srcLlamaIssue, false)

@@ -183,25 +183,25 @@ func TestScanReportsEveryPlace(t *testing.T) {
 func TestDefaultRoots(t *testing.T) {
 	env := map[string]string{}
 	get := func(k string) string { return env[k] }
-	roots := DefaultRoots(get, "/home/ada", []string{"/data/models"})
+	roots := DefaultRoots(get, "/u/ada", []string{"/data/models"})
 	paths := map[Kind][]string{}
 	for _, r := range roots {
 		paths[r.Kind] = append(paths[r.Kind], r.Path)
 	}
-	assert.Equal(t, []string{"/home/ada/.cache/huggingface/hub"}, paths[KindHF])
-	assert.Equal(t, []string{"/home/ada/.cache/llama.cpp", "/home/ada/.lmstudio/models", "/home/ada/.cache/lm-studio/models", "/data/models"}, paths[KindGGUF])
-	assert.Equal(t, []string{"/home/ada/.ollama/models", "/usr/share/ollama/.ollama/models"}, paths[KindOllama])
+	assert.Equal(t, []string{"/u/ada/.cache/huggingface/hub"}, paths[KindHF])
+	assert.Equal(t, []string{"/u/ada/.cache/llama.cpp", "/u/ada/.lmstudio/models", "/u/ada/.cache/lm-studio/models", "/data/models"}, paths[KindGGUF])
+	assert.Equal(t, []string{"/u/ada/.ollama/models", "/usr/share/ollama/.ollama/models"}, paths[KindOllama])
 
 	env = map[string]string{"HF_HOME": "/x/hf", "LLAMA_CACHE": "/x/llama", "OLLAMA_MODELS": "/x/ollama", "XDG_CACHE_HOME": "/x/cache"}
-	roots = DefaultRoots(get, "/home/ada", nil)
+	roots = DefaultRoots(get, "/u/ada", nil)
 	assert.Equal(t, "/x/hf/hub", roots[0].Path)
 	assert.Equal(t, "/x/llama", roots[1].Path)
 	assert.Equal(t, "/x/ollama", roots[len(roots)-1].Path)
 	env["HF_HUB_CACHE"] = "/y/hub"
-	assert.Equal(t, "/y/hub", DefaultRoots(get, "/home/ada", nil)[0].Path, "HF_HUB_CACHE wins")
+	assert.Equal(t, "/y/hub", DefaultRoots(get, "/u/ada", nil)[0].Path, "HF_HUB_CACHE wins")
 	delete(env, "HF_HOME")
 	delete(env, "HF_HUB_CACHE")
-	assert.Equal(t, "/x/cache/huggingface/hub", DefaultRoots(get, "/home/ada", nil)[0].Path)
+	assert.Equal(t, "/x/cache/huggingface/hub", DefaultRoots(get, "/u/ada", nil)[0].Path)
 }
 
 func TestMergeListsACachedCatalogueModelOnce(t *testing.T) {

@@ -18,7 +18,7 @@ func TestRecogniseRealCommandLines(t *testing.T) {
 		context int
 		args    map[string]string
 	}{
-		"vllm serve": {"/home/ada/.venv/bin/python3 /home/ada/.venv/bin/vllm serve Qwen/Qwen3-32B --max-model-len 8192 --gpu-memory-utilization 0.90",
+		"vllm serve": {"/u/ada/.venv/bin/python3 /u/ada/.venv/bin/vllm serve Qwen/Qwen3-32B --max-model-len 8192 --gpu-memory-utilization 0.90",
 			VLLM, "Qwen/Qwen3-32B", 8192, map[string]string{"max-model-len": "8192", "gpu-memory-utilization": "0.90"}},
 		"vllm serve with =": {"vllm serve meta-llama/Llama-3.3-70B-Instruct --tensor-parallel-size=2 --max-model-len=32768 --kv-cache-dtype fp8",
 			VLLM, "meta-llama/Llama-3.3-70B-Instruct", 32768, map[string]string{"tensor-parallel-size": "2", "max-model-len": "32768", "kv-cache-dtype": "fp8"}},
@@ -31,8 +31,8 @@ func TestRecogniseRealCommandLines(t *testing.T) {
 		"ollama runner": {"/usr/local/bin/ollama runner --model /usr/share/ollama/.ollama/models/blobs/sha256-3291abe70f16ee9682de7bfae08db5373ea9d6497e614aaad63340ad421d6312 --ctx-size 8192 --batch-size 512 --n-gpu-layers 65 --threads 16 --parallel 1 --port 37415",
 			Ollama, "/usr/share/ollama/.ollama/models/blobs/sha256-3291abe70f16ee9682de7bfae08db5373ea9d6497e614aaad63340ad421d6312", 8192,
 			map[string]string{"model": "/usr/share/ollama/.ollama/models/blobs/sha256-3291abe70f16ee9682de7bfae08db5373ea9d6497e614aaad63340ad421d6312", "ctx-size": "8192", "batch-size": "512", "n-gpu-layers": "65", "parallel": "1"}},
-		"older ollama": {"/tmp/ollama1234/runners/cuda_v12/ollama_llama_server runner --model /root/.ollama/models/blobs/sha256-ab --ctx-size 2048 --n-gpu-layers 33",
-			Ollama, "/root/.ollama/models/blobs/sha256-ab", 2048, map[string]string{"model": "/root/.ollama/models/blobs/sha256-ab", "ctx-size": "2048", "n-gpu-layers": "33"}},
+		"older ollama": {"/tmp/ollama1234/runners/cuda_v12/ollama_llama_server runner --model /var/lib/ollama/.ollama/models/blobs/sha256-ab --ctx-size 2048 --n-gpu-layers 33",
+			Ollama, "/var/lib/ollama/.ollama/models/blobs/sha256-ab", 2048, map[string]string{"model": "/var/lib/ollama/.ollama/models/blobs/sha256-ab", "ctx-size": "2048", "n-gpu-layers": "33"}},
 		"new ollama engine": {"ollama runner --ollama-engine --model /m/blobs/sha256-cd --port 40001",
 			Ollama, "/m/blobs/sha256-cd", 0, map[string]string{"model": "/m/blobs/sha256-cd"}},
 		"sglang": {"python3 -m sglang.launch_server --model-path Qwen/Qwen3-32B --mem-fraction-static 0.85 --context-length 32768 --tp 1",
