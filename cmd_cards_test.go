@@ -110,7 +110,7 @@ func TestCardsJSONFields(t *testing.T) {
 	require.Len(t, rows, len(cards))
 	rowKeys := []string{"name", "class", "memory_bytes", "bandwidth_bytes_per_s", "launch_price_usd", "unified_memory",
 		"nvml_monitorable", "fitting_models", "fitting_ids", "largest_fitting", "reference_tokens_per_s",
-		"largest_tokens_per_s", "price_per_gb_usd", "price_per_fitting_model_usd"}
+		"largest_tokens_per_s", "price_per_gb_usd", "price_per_fitting_model_usd", "weight_only"}
 	last := 1 << 30
 	for _, r := range rows {
 		row := r.(map[string]any)
@@ -130,7 +130,7 @@ func TestCardsJSONFields(t *testing.T) {
 	v := rep["verdict"].(map[string]any)
 	for _, k := range append(rowKeys, "chosen_by", "note", "price_usd", "price_from", "class_rank", "class_size",
 		"class_ahead", "class_tied", "same_models_on", "cheaper_cards", "next_step", "steps_up", "steps_down",
-		"need_more_memory", "fits_no_card", "context_too_long", "quantised_as_fast") {
+		"need_more_memory", "fits_no_card", "context_too_long", "quantised_as_fast", "versus") {
 		assert.Contains(t, v, k)
 	}
 	assert.Equal(t, proCard, v["name"])
@@ -138,6 +138,29 @@ func TestCardsJSONFields(t *testing.T) {
 	assert.Nil(t, v["launch_price_usd"], "the catalogue has no price for it")
 	assert.Nil(t, v["cheaper_cards"], "nothing is cheaper than an unknown price")
 	assert.Equal(t, v["steps_up"].([]any)[0], v["next_step"])
+	assert.Nil(t, v["versus"], "native is not set against FP8")
+}
+
+// At NVFP4 the JSON marks the cards that run it weight-only, by their
+// compute capability, and sets NVFP4 against FP8 on the judged card.
+func TestCardsJSONAtNVFP4(t *testing.T) {
+	code, out, errOut := runCLI(t, noGPU, "--gpu", "A100 80GB SXM", "cards", "--precision", "nvfp4", "--json")
+	require.Equal(t, 0, code, errOut)
+	var rep map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &rep), out)
+	_, cards := builtinCatalogues(t)
+	for _, r := range rep["cards"].([]any) {
+		row := r.(map[string]any)
+		c, err := catalog.FindCard(cards, row["name"].(string))
+		require.NoError(t, err)
+		cc := catalog.Spec(c).Compute
+		assert.Equal(t, cc >= 80 && cc < 100, row["weight_only"], "%s (%s)", c.Name, cc)
+	}
+	v := rep["verdict"].(map[string]any)
+	assert.Equal(t, true, v["weight_only"], "an A100 has no FP4 tensor cores")
+	vs := v["versus"].(map[string]any)
+	assert.Equal(t, "fp8", vs["precision"])
+	assert.NotEmpty(t, vs["also_fits"], "4.5 bits fit models 8 bits do not on 80 GB")
 }
 
 // TestCardsVerdictRTXPro6000 checks the text verdict at native precision
@@ -150,7 +173,7 @@ func TestCardsVerdictRTXPro6000(t *testing.T) {
 	grade := func(m fit.Model, name string) fit.Status {
 		c, err := catalog.FindCard(cards, name)
 		require.NoError(t, err)
-		b := fit.Budget{FreeBytes: c.MemoryBytes, UsableBytes: c.MemoryBytes, TotalBytes: c.MemoryBytes}
+		b := fit.Budget{FreeBytes: c.MemoryBytes, UsableBytes: c.MemoryBytes, TotalBytes: c.MemoryBytes, Compute: catalog.Spec(c).Compute}
 		return fit.Grade(m, fit.Request{Precision: fit.Native, Runtime: fit.VLLM, Context: 8192}, b).Status
 	}
 	var onlyPro, tooBig []string
@@ -164,6 +187,23 @@ func TestCardsVerdictRTXPro6000(t *testing.T) {
 	}
 	require.NotEmpty(t, onlyPro)
 	require.NotEmpty(t, tooBig)
+	// A card with more memory that runs fewer of these models, one that
+	// is not NVIDIA's, is a step down of its own: its line names exactly
+	// the models it cannot run that this card runs.
+	const amd = "AMD Ryzen AI Max+ 395 (128 GB)"
+	var notOnAMD []string
+	onAMD := 0
+	for _, m := range models {
+		if grade(m, amd) == fit.Fits {
+			onAMD++
+		} else if grade(m, proCard) == fit.Fits {
+			notOnAMD = append(notOnAMD, m.Name)
+		}
+	}
+	require.NotEmpty(t, notOnAMD)
+	amdLine := lineWith(t, out, "    "+amd)
+	assert.Contains(t, amdLine, fmt.Sprintf(": %d models, without %s", onAMD, strings.Join(notOnAMD, ", ")), "not nested in the steps before")
+	out = strings.Replace(out, amdLine, "", 1)
 	fewer := section(t, out, "Fewer models", "    A100 40GB SXM") // to the step after the 48 GB cards
 	assert.True(t, fewer["Ada"], "the steps down reach the 48 GB RTX 6000 Ada")
 	assert.ElementsMatch(t, onlyPro, modelsIn(fewer, models), "fit the RTX PRO 6000, not a 48 GB card")
@@ -195,6 +235,18 @@ func section(t *testing.T, out, from, to string) map[string]bool {
 	}
 	require.True(t, in && ended, "no section from %q to %q in:\n%s", from, to, out)
 	return words
+}
+
+// lineWith is the first line of out that holds s.
+func lineWith(t *testing.T, out, s string) string {
+	t.Helper()
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, s) {
+			return l
+		}
+	}
+	require.Failf(t, "no line", "no line holds %q in:\n%s", s, out)
+	return ""
 }
 
 // modelsIn lists the catalogue models named in words.

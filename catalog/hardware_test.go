@@ -72,3 +72,34 @@ func TestHardwareGatingOnCatalogueCards(t *testing.T) {
 	assert.Equal(t, fit.Capability(0), fit.ParseCapability("12"))
 	assert.Equal(t, "8.9", fit.Capability(89).String())
 }
+
+// Apple's and AMD's unified-memory machines are not NVIDIA GPUs: vLLM's
+// quantised kernels do not run there, llama.cpp's GGUF types do.
+func TestCardsThatAreNotNVIDIAsRunNoCUDAKernels(t *testing.T) {
+	cards := loadCatalogue(t)
+	models := loadModels(t)
+	dense, err := FindModel(models, "Qwen/Qwen3-32B")
+	require.NoError(t, err)
+	oss, err := FindModel(models, "openai/gpt-oss-20b")
+	require.NoError(t, err)
+	for _, name := range []string{"Apple M3 Ultra (512 GB)", "AMD Ryzen AI Max+ 395 (128 GB)"} {
+		c, err := FindCard(cards, name)
+		require.NoError(t, err)
+		spec := Spec(c)
+		require.Equal(t, fit.NotCUDA, spec.Compute, name)
+		for _, p := range []fit.Precision{fit.FP8, fit.INT8, fit.AWQ4, fit.GPTQ4, fit.NVFP4, fit.NF4} {
+			err := dense.RunsOn(fit.Request{Precision: p, Runtime: fit.VLLM}, spec.Compute)
+			require.ErrorIs(t, err, fit.ErrHardware, "%s at %s", name, p)
+			assert.Contains(t, err.Error(), "not an NVIDIA GPU")
+		}
+		assert.Error(t, oss.RunsOn(fit.Request{Precision: fit.Native, Runtime: fit.VLLM}, spec.Compute), "%s: MXFP4 under vLLM", name)
+		assert.NoError(t, oss.RunsOn(fit.Request{Precision: fit.MXFP4, Runtime: fit.LlamaCpp}, spec.Compute), "%s: MXFP4 GGUF under llama.cpp", name)
+		for _, p := range []fit.Precision{fit.Q4_K_M, fit.IQ3_XXS, fit.Q8_0} {
+			assert.NoError(t, dense.RunsOn(fit.Request{Precision: p, Runtime: fit.LlamaCpp}, spec.Compute), "%s at %s", name, p)
+		}
+		assert.NoError(t, dense.RunsOn(fit.Request{Precision: fit.Native, Runtime: fit.VLLM}, spec.Compute), "%s: 16-bit weights are not refused", name)
+	}
+	c, err := FindCard(cards, "DGX Spark (GB10)")
+	require.NoError(t, err)
+	assert.Equal(t, fit.Capability(121), Spec(c).Compute, "NVIDIA's own unified-memory machine keeps its capability")
+}

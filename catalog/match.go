@@ -65,8 +65,11 @@ func Spec(c Card) fit.CardSpec {
 	if c.LaunchPriceUSD != nil {
 		s.PriceUSD = *c.LaunchPriceUSD
 	}
-	if c.ComputeCapability != nil {
+	switch {
+	case c.ComputeCapability != nil:
 		s.Compute = fit.ParseCapability(*c.ComputeCapability)
+	case !c.NVML:
+		s.Compute = fit.NotCUDA // NVML does not see it: not NVIDIA's
 	}
 	return s
 }

@@ -43,6 +43,10 @@ type CardRow struct {
 	// PricePerModel, when nothing fits).
 	PricePerGB    float64
 	PricePerModel float64
+	// WeightOnly says the card runs the precision only weight-only, for
+	// want of its tensor cores (see WeightOnly): same memory, slower
+	// prefill.
+	WeightOnly bool
 
 	fits []bool // by catalogue index
 }
@@ -92,7 +96,8 @@ func CompareCards(models []Model, cards []CardSpec, r Request) (CardTable, error
 
 // gradeCard fills one card's row under r.
 func gradeCard(models []Model, c CardSpec, r Request) CardRow {
-	row := CardRow{Card: c, FittingIDs: []string{}, fits: make([]bool, len(models))}
+	row := CardRow{Card: c, FittingIDs: []string{}, fits: make([]bool, len(models)),
+		WeightOnly: WeightOnly(r.Precision, r.Runtime, c.Compute)}
 	largest := -1
 	for i, m := range models {
 		if !fitsEmpty(m, r, c) {

@@ -24,6 +24,8 @@ func shippedCards(t testing.TB) []CardSpec {
 		Bandwidth *uint64 `json:"bandwidth_bytes_per_s"`
 		Price     *int    `json:"launch_price_usd"`
 		Unified   bool    `json:"unified_memory"`
+		Compute   *string `json:"compute_capability"`
+		NVML      bool    `json:"nvml"`
 	}
 	require.NoError(t, json.Unmarshal(data, &raw))
 	cards := make([]CardSpec, len(raw))
@@ -34,6 +36,12 @@ func shippedCards(t testing.TB) []CardSpec {
 		}
 		if r.Price != nil {
 			cards[i].PriceUSD = *r.Price
+		}
+		switch {
+		case r.Compute != nil:
+			cards[i].Compute = ParseCapability(*r.Compute)
+		case !r.NVML:
+			cards[i].Compute = NotCUDA
 		}
 	}
 	require.GreaterOrEqual(t, len(cards), 20)
@@ -53,8 +61,9 @@ func cardRequests() map[string]Request {
 	return out
 }
 
-// TestCardsMonotonic: a card with more usable memory never fits fewer
-// models, nor a model a smaller card does not fit, and the rows are in
+// TestCardsMonotonic: a card with more usable memory never fits a model
+// that a smaller card fits, unless it cannot run the model's kernels; and
+// the rows are in
 // order of fitting models, then known price.
 func TestCardsMonotonic(t *testing.T) {
 	models, cards := loadCatalogue(t), shippedCards(t)
@@ -69,6 +78,9 @@ func TestCardsMonotonic(t *testing.T) {
 						continue
 					}
 					for _, id := range b.FittingIDs {
+						if byID(t, models, id).RunsOn(r, a.Card.Compute) != nil {
+							continue // n/a on a, whatever its memory
+						}
 						assert.Contains(t, a.FittingIDs, id, "%s fits on %s but not on %s, which has more memory", id, b.Card.Name, a.Card.Name)
 					}
 				}
@@ -120,7 +132,7 @@ func TestCardRowFigures(t *testing.T) {
 	for _, row := range tb.Rows {
 		t.Run(row.Card.Name, func(t *testing.T) {
 			c := row.Card
-			b := Budget{FreeBytes: c.MemoryBytes, UsableBytes: c.MemoryBytes, TotalBytes: c.MemoryBytes, GPUs: 1}
+			b := Budget{FreeBytes: c.MemoryBytes, UsableBytes: c.MemoryBytes, TotalBytes: c.MemoryBytes, GPUs: 1, Compute: c.Compute}
 			var want []string
 			var largest Model
 			for _, m := range models {
@@ -165,7 +177,7 @@ func TestVerdictRTXPro6000(t *testing.T) {
 	}
 	pro, ada := card("RTX PRO 6000 Blackwell Workstation"), card("RTX 6000 Ada")
 	fits := func(m Model, c CardSpec) bool {
-		return Grade(m, r, Budget{FreeBytes: c.MemoryBytes, UsableBytes: c.MemoryBytes, TotalBytes: c.MemoryBytes}).Status == Fits
+		return Grade(m, r, Budget{FreeBytes: c.MemoryBytes, UsableBytes: c.MemoryBytes, TotalBytes: c.MemoryBytes, Compute: c.Compute}).Status == Fits
 	}
 	var onlyPro, tooBig, tooLong []string
 	for _, m := range models {
@@ -193,9 +205,14 @@ func TestVerdictRTXPro6000(t *testing.T) {
 	})
 	require.GreaterOrEqual(t, i, 0, "a step down holds the 48 GB card")
 	assert.ElementsMatch(t, onlyPro, v.Down[i].Changed, "models on the RTX PRO 6000 but not a 48 GB card")
+	// The chain of nested steps that ends at the 48 GB card loses each of
+	// them once: its first step all it loses, each next one what it adds.
 	var stepped []string
-	for _, s := range v.Down[:i+1] {
-		stepped = append(stepped, s.Delta...)
+	for k := i; k >= 0; k-- {
+		stepped = append(stepped, v.Down[k].Delta...)
+		if !v.Down[k].Nested {
+			break
+		}
 	}
 	assert.ElementsMatch(t, onlyPro, stepped, "the steps down to 48 GB lose each of them once")
 
@@ -304,4 +321,75 @@ func BenchmarkCardTable(b *testing.B) {
 			}
 		}
 	})
+}
+
+// A card with more memory that fits fewer models, because it cannot run
+// the precision's kernels, is a step down that the next does not nest in:
+// the next names all it loses, not "also" the difference.
+func TestStepsDownThatDoNotNest(t *testing.T) {
+	models, cards := loadCatalogue(t), shippedCards(t)
+	const gib = uint64(1) << 30
+	pro := cards[slices.IndexFunc(cards, func(c CardSpec) bool { return c.Name == "RTX PRO 6000 Blackwell Workstation" })]
+	big := CardSpec{Name: "big, not NVIDIA's", Class: "unified", MemoryBytes: 128 * gib, Compute: NotCUDA}
+	small := CardSpec{Name: "small", Class: "consumer", MemoryBytes: 48 * gib, Compute: 89}
+	smaller := CardSpec{Name: "smaller", Class: "consumer", MemoryBytes: 24 * gib, Compute: 89}
+	tb, err := CompareCards(models, []CardSpec{pro, big, small, smaller}, Request{Precision: Native, Runtime: VLLM, Context: 8192})
+	require.NoError(t, err)
+	v, err := tb.Judge(pro.Name, 0)
+	require.NoError(t, err)
+	require.Len(t, v.Down, 3)
+	b, s, ss := v.Down[0], v.Down[1], v.Down[2]
+	require.Equal(t, []string{big.Name, small.Name, smaller.Name}, []string{b.Cards[0].Name, s.Cards[0].Name, ss.Cards[0].Name})
+	assert.Contains(t, b.Changed, "openai/gpt-oss-20b", "MXFP4 under vLLM needs CUDA")
+	assert.NotContains(t, s.Changed, "openai/gpt-oss-20b", "a 48 GB NVIDIA card runs it")
+	assert.False(t, s.Nested)
+	assert.Equal(t, s.Changed, s.Delta, "not nested: all it loses")
+	assert.True(t, ss.Nested, "24 GB loses all that 48 GB does, and more")
+	assert.NotEmpty(t, ss.Delta)
+	assert.ElementsMatch(t, ss.Changed, append(slices.Clone(ss.Delta), s.Changed...))
+}
+
+// At NVFP4, cards without FP4 tensor cores run it weight-only (same
+// memory), and the verdict sets NVFP4 against FP8 on the judged card.
+func TestNVFP4AgainstFP8AndWeightOnlyCards(t *testing.T) {
+	models, cards := loadCatalogue(t), shippedCards(t)
+	tb, err := CompareCards(models, cards, Request{Precision: NVFP4, Runtime: VLLM, Context: 8192})
+	require.NoError(t, err)
+	weightOnly := 0
+	for _, row := range tb.Rows {
+		c := row.Card.Compute
+		want := c >= 80 && c < 100
+		assert.Equal(t, want, row.WeightOnly, "%s (%s)", row.Card.Name, c)
+		if row.WeightOnly {
+			weightOnly++
+		}
+	}
+	assert.Greater(t, weightOnly, 5, "Ampere, Ada and Hopper cards")
+	pro := "RTX PRO 6000 Blackwell Workstation"
+	v, err := tb.Judge(pro, 0)
+	require.NoError(t, err)
+	assert.Equal(t, FP8, v.Versus)
+	var want []string
+	for _, m := range models {
+		if fitsEmpty(m, Request{Precision: NVFP4, Runtime: VLLM, Context: 8192}, v.Card.Card) &&
+			!fitsEmpty(m, Request{Precision: FP8, Runtime: VLLM, Context: 8192}, v.Card.Card) {
+			want = append(want, m.ID)
+		}
+	}
+	require.NotEmpty(t, want, "FP4 buys models over FP8 on a 96 GB card")
+	assert.Equal(t, want, v.VersusGained)
+	assert.Contains(t, v.VersusGained, "mistralai/Mistral-Large-Instruct-2407", "a 123B model at 4.5 bits")
+
+	assert.True(t, WeightOnly(FP8, VLLM, 80), "FP8 on an A100 through Marlin")
+	assert.False(t, WeightOnly(FP8, VLLM, 89), "FP8 tensor cores from 8.9")
+	assert.False(t, WeightOnly(FP8, VLLM, 75), "below 8.0 it does not run at all")
+	assert.False(t, WeightOnly(NVFP4, VLLM, 120))
+	assert.False(t, WeightOnly(NVFP4, VLLM, 0), "unknown: nothing claimed")
+	assert.False(t, WeightOnly(Q4_K_M, LlamaCpp, 80))
+
+	tb, err = CompareCards(models, cards, Request{Precision: FP8, Runtime: VLLM, Context: 8192})
+	require.NoError(t, err)
+	v, err = tb.Judge(pro, 0)
+	require.NoError(t, err)
+	assert.Empty(t, v.Versus, "FP8 is not set against itself")
 }

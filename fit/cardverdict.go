@@ -39,6 +39,12 @@ type CardVerdict struct {
 	TooBig         []string
 	FitsNowhere    []string
 	ContextTooLong []string
+	// Versus is the precision this one is set against on the judged card,
+	// FP8 for those smaller than it ("" for FP8 and larger);
+	// VersusGained the models that fit the empty card at this precision
+	// and not at Versus.
+	Versus       Precision
+	VersusGained []string
 	// Cheaper are the cards with a known price below PriceUSD, lowest
 	// first; nil when PriceUSD is unknown.
 	Cheaper []CardDiff
@@ -56,8 +62,13 @@ type CardStep struct {
 	// does not; a step down, those the judged card fits that it does not.
 	Changed []string
 	// Delta is the part of Changed the step before (nearer the judged
-	// card) did not have.
+	// card) did not have, when Nested; all of Changed otherwise.
 	Delta []string
+	// Nested holds when this step changes every model the step before
+	// did, so that it reads "also without" (or "also adds") Delta. A card
+	// with more memory that fits fewer models (one that cannot run the
+	// precision's kernels) breaks the chain.
+	Nested bool
 }
 
 // CardDiff is another card set against the judged one.
@@ -104,6 +115,7 @@ func (t CardTable) Judge(name string, priceUSD int) (CardVerdict, error) {
 		}
 	}
 	t.judgeSteps(&v)
+	t.judgeVersus(&v)
 	var priced []CardSpec
 	for _, r := range t.Rows {
 		if r.Card.Name == name || r.Card.PriceUSD == 0 {
@@ -193,16 +205,29 @@ func (t CardTable) judgeSteps(v *CardVerdict) {
 	slices.SortStableFunc(v.Up, func(a, b CardStep) int { return cmp.Compare(a.FittingModels, b.FittingModels) })
 	slices.SortStableFunc(v.Down, func(a, b CardStep) int { return cmp.Compare(b.FittingModels, a.FittingModels) })
 	for _, ss := range [][]CardStep{v.Up, v.Down} {
-		var seen []string
 		for i := range ss {
+			ss[i].Delta = ss[i].Changed
+			if i == 0 || !subset(ss[i-1].Changed, ss[i].Changed) {
+				continue
+			}
+			ss[i].Nested, ss[i].Delta = true, nil
 			for _, id := range ss[i].Changed {
-				if !slices.Contains(seen, id) {
+				if !slices.Contains(ss[i-1].Changed, id) {
 					ss[i].Delta = append(ss[i].Delta, id)
-					seen = append(seen, id)
 				}
 			}
 		}
 	}
+}
+
+// subset reports whether every element of a is in b.
+func subset(a, b []string) bool {
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			return false
+		}
+	}
+	return true
 }
 
 // diff lists the models a fits that b does not (lost), and the reverse.
@@ -261,4 +286,23 @@ func (t CardTable) speeds(card CardSpec, others []CardSpec) []CardSpeed {
 		}
 	}
 	return out
+}
+
+// judgeVersus sets a precision smaller than FP8 against FP8 on the judged
+// card: the models the smaller one adds. Each is graded under the runtime
+// that loads it (RuntimeFor), as the matrix does.
+func (t CardTable) judgeVersus(v *CardVerdict) {
+	p := t.Request.Precision
+	if p == Native || p == BF16 || p == FP8 || p == Q8_0 || p == INT8 || p == GPTQ8 {
+		return
+	}
+	v.Versus = FP8
+	q := t.Request
+	q.Precision = FP8
+	q.Runtime = RuntimeFor(FP8, q.Runtime)
+	for i, m := range t.models {
+		if v.Card.fits[i] && !fitsEmpty(m, q, v.Card.Card) {
+			v.VersusGained = append(v.VersusGained, m.ID)
+		}
+	}
 }

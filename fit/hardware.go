@@ -12,6 +12,10 @@ import (
 // is not known, and then nothing is refused for it.
 type Capability int
 
+// NotCUDA is the capability of a GPU that is not NVIDIA's (Apple
+// silicon, AMD): it has no CUDA, so no kernel written for CUDA runs on it.
+const NotCUDA Capability = -1
+
 // ParseCapability reads "8.9" or "12.0"; 0 for anything else.
 func ParseCapability(s string) Capability {
 	major, minor, ok := strings.Cut(strings.TrimSpace(s), ".")
@@ -24,7 +28,12 @@ func ParseCapability(s string) Capability {
 }
 
 // String writes the capability as NVIDIA does: "8.9".
-func (c Capability) String() string { return fmt.Sprintf("%d.%d", c/10, c%10) }
+func (c Capability) String() string {
+	if c == NotCUDA {
+		return "not an NVIDIA GPU"
+	}
+	return fmt.Sprintf("%d.%d", c/10, c%10)
+}
 
 // ErrHardware marks a precision the GPU cannot run under a runtime.
 var ErrHardware = errors.New("the GPU cannot run it")
@@ -43,6 +52,10 @@ func (e *hardwareError) Is(target error) bool { return target == ErrHardware }
 type gate struct {
 	min, max Capability
 	why      string
+	// full is where the format's own tensor cores take over; below it
+	// (from min) the weights are dequantised in the kernel, weight-only:
+	// the same memory, slower prefill. 0 when there is no such split.
+	full Capability
 }
 
 // vllmGates are vLLM's, by the quantisation method each precision loads
@@ -51,33 +64,33 @@ type gate struct {
 // the weights on older cards (weight-only FP8 and FP4), that kernel's
 // floor is the precision's: the weights take the same bytes.
 var vllmGates = map[string]gate{
-	"bf16": {80, 0, "BF16 needs compute capability 8.0 (vllm/platforms/cuda.py); older cards load 16-bit checkpoints as FP16 (native)"},
+	"bf16": {min: 80, why: "BF16 needs compute capability 8.0 (vllm/platforms/cuda.py); older cards load 16-bit checkpoints as FP16 (native)"},
 	// fp8.py: use_marlin = not has_device_capability(89); Marlin FP8 from 8.0
 	// in the releases headroom's overheads were measured on.
-	"fp8": {80, 0, "FP8 needs compute capability 8.0: weight-only through Marlin below 8.9, FP8 tensor cores from 8.9 (vllm fp8.py)"},
+	"fp8": {min: 80, why: "FP8 needs compute capability 8.0: weight-only through Marlin below 8.9, FP8 tensor cores from 8.9 (vllm fp8.py)", full: 89},
 	// compressed_tensors_w8a8_int8.py: CUTLASS scaled_mm from 7.5; its int8
 	// kernels are not built for Blackwell (vLLM issue #54311).
-	"int8": {75, 100, "int8 (W8A8) runs on compute capability 7.5 to 9.x: vLLM's CUTLASS int8 kernels are not built for Blackwell (vLLM issue #54311)"},
-	"awq":  {75, 0, "AWQ needs compute capability 7.5: \"The AWQ kernel only supports Turing or newer GPUs\" (vllm awq.py)"},
-	"gptq": {60, 0, "GPTQ needs compute capability 6.0 (vllm gptq.py)"},
+	"int8": {min: 75, max: 100, why: "int8 (W8A8) runs on compute capability 7.5 to 9.x: vLLM's CUTLASS int8 kernels are not built for Blackwell (vLLM issue #54311)"},
+	"awq":  {min: 75, why: "AWQ needs compute capability 7.5: \"The AWQ kernel only supports Turing or newer GPUs\" (vllm awq.py)"},
+	"gptq": {min: 60, why: "GPTQ needs compute capability 6.0 (vllm gptq.py)"},
 	// modelopt.py: FP4 tensor cores from 10.0; Marlin runs FP4 weights from 8.0.
-	"nvfp4": {80, 0, "NVFP4 needs compute capability 8.0: weight-only through Marlin below 10.0, FP4 tensor cores from 10.0 (vllm modelopt.py)"},
-	"mxfp4": {80, 0, "MXFP4 needs compute capability 8.0: Marlin MoE on Ampere, Ada and 12.x, Triton on 9.0 to 10.x (vllm mxfp4.py)"},
-	"nf4":   {70, 0, "bitsandbytes 4-bit needs compute capability 7.0 (vllm bitsandbytes.py)"},
-	"base":  {70, 0, "vLLM needs compute capability 7.0"},
+	"nvfp4": {min: 80, why: "NVFP4 needs compute capability 8.0: weight-only through Marlin below 10.0, FP4 tensor cores from 10.0 (vllm modelopt.py)", full: 100},
+	"mxfp4": {min: 80, why: "MXFP4 needs compute capability 8.0: Marlin MoE on Ampere, Ada and 12.x, Triton on 9.0 to 10.x (vllm mxfp4.py)"},
+	"nf4":   {min: 70, why: "bitsandbytes 4-bit needs compute capability 7.0 (vllm bitsandbytes.py)"},
+	"base":  {min: 70, why: "vLLM needs compute capability 7.0"},
 }
 
 // transformersGates are bitsandbytes' and torch's for transformers.
 var transformersGates = map[string]gate{
-	"nf4":  {60, 0, "bitsandbytes 4-bit needs compute capability 6.0 (bitsandbytes installation docs, v0.50)"},
-	"bf16": {80, 0, "BF16 needs compute capability 8.0"},
+	"nf4":  {min: 60, why: "bitsandbytes 4-bit needs compute capability 6.0 (bitsandbytes installation docs, v0.50)"},
+	"bf16": {min: 80, why: "BF16 needs compute capability 8.0"},
 }
 
 // llamaCppGate is llama.cpp's CUDA backend's floor: the architectures it
 // is built for with CUDA before 13 (ggml/src/ggml-cuda/CMakeLists.txt).
 // Every GGUF type runs from there, through dequantising kernels where the
 // card lacks the fast path.
-var llamaCppGate = gate{50, 0, "llama.cpp's CUDA backend needs compute capability 5.0"}
+var llamaCppGate = gate{min: 50, why: "llama.cpp's CUDA backend needs compute capability 5.0"}
 
 // method is the quantisation method m at p loads with: the precision's
 // own, or for native the checkpoint's.
@@ -134,6 +147,9 @@ func (m Model) RunsOn(r Request, cc Capability) error {
 		return nil
 	}
 	r = r.normal()
+	if cc == NotCUDA {
+		return notCUDA(m, r)
+	}
 	var g gate
 	var ok bool
 	switch r.Runtime {
@@ -150,4 +166,28 @@ func (m Model) RunsOn(r Request, cc Capability) error {
 		return nil
 	}
 	return &hardwareError{fmt.Sprintf("%s under %s: %s; this GPU is %s", r.Precision, r.Runtime, g.why, cc)}
+}
+
+// cudaOnly are the vLLM quantisation methods whose kernels are CUDA's
+// alone (Marlin, CUTLASS, FlashInfer, bitsandbytes' CUDA build): on a GPU
+// that is not NVIDIA's there is nothing to run them. 16-bit weights,
+// llama.cpp (Metal, ROCm, Vulkan) and transformers are not refused.
+var cudaOnly = map[string]bool{"fp8": true, "int8": true, "awq": true, "gptq": true, "nvfp4": true, "mxfp4": true, "nf4": true}
+
+// notCUDA is RunsOn for a GPU that is not NVIDIA's.
+func notCUDA(m Model, r Request) error {
+	if r.Runtime == VLLM && cudaOnly[method(m, r.Precision)] {
+		return &hardwareError{fmt.Sprintf("%s under vllm: its kernels are written for CUDA, and this is not an NVIDIA GPU", r.Precision)}
+	}
+	return nil
+}
+
+// WeightOnly reports whether vLLM runs precision p on a GPU of compute
+// capability cc only weight-only, dequantising in the kernel because the
+// card lacks the format's tensor cores (FP8 below 8.9, NVFP4 below 10.0):
+// the same memory as on a newer card, slower prefill. False when cc is
+// unknown, when the card cannot run p at all, and for other runtimes.
+func WeightOnly(p Precision, rt Runtime, cc Capability) bool {
+	g, ok := vllmGates[method(Model{}, p)]
+	return rt == VLLM && ok && g.full > 0 && cc >= g.min && cc < g.full
 }

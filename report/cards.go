@@ -74,6 +74,10 @@ type CardLine struct {
 	// InCatalogue is false for a live GPU the card catalogue does not
 	// hold, graded from the driver's memory reading.
 	InCatalogue bool `json:"in_catalogue"`
+	// WeightOnly is true where the card runs the precision only
+	// weight-only, without the format's tensor cores (FP8 below compute
+	// capability 8.9, NVFP4 below 10.0): the same memory, slower prefill.
+	WeightOnly bool `json:"weight_only"`
 }
 
 // CardVerdict is the verdict: the judged card's row, then how it
@@ -98,6 +102,16 @@ type CardVerdict struct {
 	FitsNoCard           []string    `json:"fits_no_card"`
 	ContextTooLong       []string    `json:"context_too_long"`
 	QuantisedAsFast      []CardSpeed `json:"quantised_as_fast"`
+	// Versus sets a precision smaller than FP8 against FP8 on this card;
+	// null for FP8 and larger.
+	Versus *Versus `json:"versus"`
+}
+
+// Versus is what the requested precision fits on the judged card that
+// Precision does not.
+type Versus struct {
+	Precision fit.Precision `json:"precision"`
+	AlsoFits  []string      `json:"also_fits"`
 }
 
 // CardDiff is a cheaper card set against the judged one.
@@ -115,9 +129,12 @@ type CardStep struct {
 	Cards         []StepCard `json:"cards"`
 	FittingModels int        `json:"fitting_models"`
 	// Models are those gained (a step up) or lost (down) against the
-	// judged card; New, those the step before did not already gain or lose.
+	// judged card; New, those the step before did not already gain or
+	// lose, when Nested (this step gains or loses all the step before
+	// did); all of Models otherwise.
 	Models []string `json:"models"`
 	New    []string `json:"new"`
+	Nested bool     `json:"nested"`
 }
 
 // StepCard is one card of a step.
@@ -184,6 +201,9 @@ func NewCards(t fit.CardTable, v fit.CardVerdict, j Judged, pricePaid bool, mode
 		vj.QuantisedAsFast = append(vj.QuantisedAsFast, CardSpeed{s.Card.Name, s.Card.PriceUSD, s.Card.BandwidthBytesPerS,
 			s.Request.Precision, s.Request.Runtime, list(s.Models), s.Example, s.TokensPerS, s.JudgedTokensPerS})
 	}
+	if v.Versus != "" {
+		vj.Versus = &Versus{v.Versus, list(v.VersusGained)}
+	}
 	rep.Verdict = vj
 	return rep
 }
@@ -197,13 +217,13 @@ func cardLine(r fit.CardRow, j Judged) CardLine {
 		FittingModels: r.FittingModels(), FittingIDs: list(r.FittingIDs), LargestFitting: absent.Null(r.Largest),
 		ReferenceTPS: absent.Null(r.ReferenceTokensPerS), LargestTPS: absent.Null(r.LargestTokensPerS),
 		PricePerGB: absent.Null(r.PricePerGB), PricePerModel: absent.Null(r.PricePerModel),
-		InCatalogue: !(j.Card.Unlisted && c.Name == j.Card.Name)}
+		InCatalogue: !(j.Card.Unlisted && c.Name == j.Card.Name), WeightOnly: r.WeightOnly}
 }
 
 func steps(t fit.CardTable, ss []fit.CardStep) []CardStep {
 	out := make([]CardStep, len(ss))
 	for i, s := range ss {
-		out[i] = CardStep{FittingModels: s.FittingModels, Models: list(s.Changed), New: list(s.Delta)}
+		out[i] = CardStep{FittingModels: s.FittingModels, Models: list(s.Changed), New: list(s.Delta), Nested: s.Nested}
 		for _, c := range s.Cards {
 			row, _ := t.Row(c.Name)
 			out[i].Cards = append(out[i].Cards, StepCard{c.Name, c.Class, c.MemoryBytes, absent.Null(c.PriceUSD),
@@ -233,7 +253,7 @@ func writeCards(w *bytes.Buffer, rep Cards) {
 	fmt.Fprintf(w, "Cards at %s, each empty, one GPU; %d catalogue models\n\n", request(r), models)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "CARD\tCLASS\tMEMORY\tGB/s\tPRICE\tFITS\tLARGEST FITTING\t%s tok/s\tLARGEST tok/s\t$/GB\t$/MODEL\n", ref)
-	unified, unlisted := false, false
+	unified, unlisted, weightOnly := false, false, false
 	for _, row := range t.Rows {
 		c := row.Card
 		mark := ""
@@ -242,6 +262,9 @@ func writeCards(w *bytes.Buffer, rep Cards) {
 		}
 		if j.Card.Unlisted && c.Name == j.Card.Name {
 			mark, unlisted = " †", true
+		}
+		if row.WeightOnly {
+			mark, weightOnly = mark+" ‡", true
 		}
 		largest := "-"
 		if row.Largest != "" {
@@ -258,6 +281,9 @@ func writeCards(w *bytes.Buffer, rep Cards) {
 	}
 	if unlisted {
 		notes = append(notes, "† the live GPU, "+catalog.NotListed)
+	}
+	if weightOnly {
+		notes = append(notes, fmt.Sprintf("‡ runs %s weight-only, without the format's tensor cores (vLLM dequantises in its Marlin kernels): the same memory, slower prefill.", r.Precision))
 	}
 	notes = append(notes, fmt.Sprintf("tok/s: one stream's decode, %.0f%% of the bandwidth over the bytes read a token; %s at native precision.",
 		fit.DecodeEfficiency*100, ref), "Prices are launch list prices; - where none was published (never guessed).")
@@ -291,13 +317,14 @@ func writeVerdict(w *bytes.Buffer, t fit.CardTable, v fit.CardVerdict, j Judged,
 	if len(v.Same) > 0 {
 		wrap(w, "  Same models on:", commas(cardLabels(v.Same, false)), "    ")
 	}
+	printVersus(w, t, v, name)
 	printCheaper(w, v, name)
 	if len(v.Down) > 0 {
-		fmt.Fprintln(w, "  Fewer models, on less memory:")
+		fmt.Fprintln(w, "  Fewer models:")
 	}
-	for i, s := range v.Down {
+	for _, s := range v.Down {
 		verb := "without"
-		if i > 0 {
+		if s.Nested {
 			verb = "also without"
 		}
 		head := fmt.Sprintf("    %s (%s): %s, %s", strings.Join(cardLabels(s.Cards, false), ", "), memRange(s.Cards), count(s.FittingModels, "model"), verb)
@@ -309,7 +336,10 @@ func writeVerdict(w *bytes.Buffer, t fit.CardTable, v fit.CardVerdict, j Judged,
 	for i, s := range v.Up {
 		label, verb := "    next:", "adds"
 		if i > 0 {
-			label, verb = "    then:", "also adds"
+			label = "    then:"
+		}
+		if s.Nested {
+			verb = "also adds"
 		}
 		head := fmt.Sprintf("%s %s (%s): %s, %s", label, strings.Join(cardLabels(s.Cards, i == 0), ", "), memRange(s.Cards), count(s.FittingModels, "model"), verb)
 		wrap(w, head, commas(modelNames(s.Delta, name)), "      ")
@@ -325,6 +355,24 @@ func writeVerdict(w *bytes.Buffer, t fit.CardTable, v fit.CardVerdict, j Judged,
 		wrap(w, head, commas(modelNames(v.ContextTooLong, name)), "    ")
 	}
 	printSpeeds(w, v, name)
+}
+
+// printVersus writes what the precision fits on the judged card over
+// FP8, and whether the card runs it weight-only.
+func printVersus(w *bytes.Buffer, t fit.CardTable, v fit.CardVerdict, name func(string) string) {
+	p := t.Request.Precision
+	if v.Card.WeightOnly {
+		wrap(w, fmt.Sprintf("  It runs %s weight-only, without the format's tensor cores: the same memory as on a newer card, slower prefill.", p), nil, "    ")
+	}
+	if v.Versus == "" {
+		return
+	}
+	if len(v.VersusGained) == 0 {
+		wrap(w, fmt.Sprintf("  Over %s on this card, %s fits no more models.", v.Versus, p), nil, "    ")
+		return
+	}
+	head := fmt.Sprintf("  Over %s on this card, %s also fits %s:", v.Versus, p, count(len(v.VersusGained), "model"))
+	wrap(w, head, commas(modelNames(v.VersusGained, name)), "    ")
 }
 
 // printReferenceSpeeds writes the reference model's decode speed on

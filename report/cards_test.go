@@ -33,6 +33,8 @@ func TestCardsText(t *testing.T) {
 	pro, ok := catalog.Match(cards, catalog.DefaultCard)
 	require.True(t, ok)
 	l4 := catalog.ForDevice(cards, device(0, "NVIDIA L4", 23034, 0))
+	a100, ok := catalog.Match(cards, "A100 80GB SXM")
+	require.True(t, ok)
 	native := fit.Request{Precision: fit.Native, Runtime: fit.VLLM, Context: 8192, TP: 1}
 	for name, tc := range map[string]struct {
 		r     fit.Request
@@ -43,6 +45,8 @@ func TestCardsText(t *testing.T) {
 		"pro6000-paid":     {native, Judged{Card: pro, ChosenBy: ChosenLive}, 8565},
 		"default-q4":       {fit.Request{Precision: fit.Q4_K_M, Runtime: fit.LlamaCpp, Context: 32768, TP: 1}, Judged{Card: pro, ChosenBy: ChosenDefault, Note: "no live GPU: NVML library not found"}, 0},
 		"unlisted-live-l4": {native, Judged{Card: l4, ChosenBy: ChosenLive}, 0},
+		"pro6000-nvfp4":    {fit.Request{Precision: fit.NVFP4, Runtime: fit.VLLM, Context: 8192, TP: 1}, Judged{Card: pro, ChosenBy: ChosenFlag}, 0},
+		"a100-nvfp4":       {fit.Request{Precision: fit.NVFP4, Runtime: fit.VLLM, Context: 8192, TP: 1}, Judged{Card: a100, ChosenBy: ChosenFlag}, 0},
 	} {
 		t.Run(name, func(t *testing.T) {
 			var b bytes.Buffer

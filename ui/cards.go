@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/headroom-dev/headroom/catalog"
@@ -75,6 +76,9 @@ func (c cardsView) View() []string {
 	if c.live.Unlisted {
 		notes = append(notes, "▶ the GPU being read is "+catalog.NotListed)
 	}
+	if slices.ContainsFunc(c.table.Rows, func(r fit.CardRow) bool { return r.WeightOnly }) {
+		notes = append(notes, fmt.Sprintf("‡ runs %s weight-only, without its tensor cores: same memory, slower prefill", r.Precision))
+	}
 	for _, n := range notes {
 		lines = append(lines, s.Faint.Render(n))
 	}
@@ -90,6 +94,9 @@ func cardLine(r fit.CardRow) string {
 	name := r.Card.Name
 	if r.Card.Unified {
 		name += " *"
+	}
+	if r.WeightOnly {
+		name += " ‡"
 	}
 	largest, tps, perGB := "-", "-", "-"
 	if r.Largest != "" {

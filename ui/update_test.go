@@ -391,3 +391,15 @@ func TestCardsViewGradesAnUnlistedGPUFromItsMemory(t *testing.T) {
 	m = press(m, "v")
 	assert.Contains(t, screen(m), "decode speed: unknown (NVIDIA L4 is not in the card catalogue)")
 }
+
+// At NVFP4 the cards view marks the cards that run it only weight-only.
+func TestCardsViewMarksWeightOnlyCards(t *testing.T) {
+	m := newTestModel(t, catalogue(t), 120, 60, liveSnapshot(40))
+	m = press(m, "l")
+	m = press(m, "l")
+	m = press(m, "v")
+	require.Contains(t, screen(m), "Cards, graded empty: nvfp4 · vllm")
+	assert.Contains(t, lineWith(m, "A100 80GB SXM"), "A100 80GB SXM ‡", "Ampere has no FP4 tensor cores")
+	assert.NotContains(t, lineWith(m, "RTX PRO 6000 Blackwell Workst"), "‡", "Blackwell has")
+	assert.Contains(t, screen(m), "‡ runs nvfp4 weight-only")
+}
