@@ -129,7 +129,8 @@ func beside(left, right []string, lw int, sep string) []string {
 }
 
 // borrowedLabel names the shown columns the chosen runtime cannot load,
-// and the runtime they are graded under instead: " (q4_k_m: llama.cpp)".
+// and the runtime they are graded under instead: " (q4_k_m: llama.cpp)";
+// more than two are named by kind, so that the line stays short.
 func (m *Model) borrowedLabel() string {
 	rt := m.sel.runtimeName()
 	var ps []string
@@ -138,8 +139,13 @@ func (m *Model) borrowedLabel() string {
 			ps = append(ps, string(p))
 		}
 	}
-	if len(ps) == 0 {
+	switch {
+	case len(ps) == 0:
 		return ""
+	case len(ps) > 2 && rt == fit.LlamaCpp:
+		ps = []string{"non-GGUF"}
+	case len(ps) > 2:
+		ps = []string{"GGUF"}
 	}
 	return " (" + strings.Join(ps, ", ") + ": " + string(otherRuntime(rt)) + ")"
 }

@@ -147,6 +147,11 @@ func TestContextRuntimeAndSortKeys(t *testing.T) {
 	m = press(m, "r", "r")
 	assert.Contains(t, screen(m), "· vllm (q4_k_m: llama.cpp) ·", "vLLM cannot load GGUF: llama.cpp grades it")
 	assert.NotContains(t, lineWith(m, "Qwen3-32B"), symbolNA)
+	m = press(m, "a")
+	assert.Contains(t, screen(m), "· vllm (GGUF: llama.cpp) ·", "all eight GGUF types named by their kind")
+	m = press(m, "r")
+	assert.Contains(t, screen(m), "llama.cpp (non-GGUF: vllm) ·")
+	m = press(m, "r", "r", "a")
 
 	names := func(m Model) []string {
 		var out []string
