@@ -214,8 +214,6 @@ func (s *shape) ggufBytes(p Precision) int64 {
 	return b
 }
 
-func ceil256(x int64) int64 { return (x + 255) / 256 }
-
 // linearRole reports whether r is a linear layer that fp8, int8 and AWQ
 // quantise. Embeddings, lm_head, routers and norms stay 16-bit (vLLM's
 // fp8 method and AWQ leave them; modules_to_not_convert in gpt-oss).
