@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,6 +22,7 @@ type CLI struct {
 	Fit      fitCmd      `cmd:"" help:"Show one model's memory breakdown and whether it fits."`
 	Models   modelsCmd   `cmd:"" help:"List the model catalogue."`
 	Cards    cardsCmd    `cmd:"" help:"Compare cards: which models each one fits, and at what price."`
+	Serve    serveCmd    `cmd:"" help:"Serve the GPUs' memory and what fits on them as Prometheus metrics."`
 }
 
 // Globals are the flags every command takes.
@@ -31,7 +33,7 @@ type Globals struct {
 	GPU        string           `name:"gpu" placeholder:"NAME" help:"Plan for a card from the card catalogue instead of reading the live GPU."`
 	Demo       bool             `help:"Show a scripted demo scenario on an RTX PRO 6000 instead of the live GPU."`
 	Interval   time.Duration    `default:"1s" help:"How often to sample the GPU."`
-	Context    contextFlag      `default:"8k" placeholder:"N" help:"Context length to fit at, e.g. 8k, 32K or 131072."`
+	Context    contextFlag      `placeholder:"N" help:"Context length to fit at, e.g. 8k, 32K or 131072 (default 8k; serve takes several: --context 8k --context 32k)."`
 	NoColor    bool             `name:"no-color" help:"Print without colour (also when the NO_COLOR environment variable is set)."`
 	Scan       []string         `name:"scan" placeholder:"DIR" type:"path" help:"Also look for GGUF files and checkpoint folders in DIR (repeatable)."`
 	NoScan     bool             `name:"no-scan" help:"Do not look for models on this machine: the catalogue only."`
@@ -39,7 +41,14 @@ type Globals struct {
 }
 
 // contextFlag is a context length in tokens, written as 8k, 32K or 131072.
-type contextFlag int
+// The flag may be given more than once: serve grades at each; the other
+// commands take the last, as a flag given twice usually means.
+type contextFlag struct {
+	all []int // as given; none means the default, 8K
+}
+
+// defaultContext is the context fitted at when none is given.
+const defaultContext = 8192
 
 // Decode reads the flag's value with fit.ParseContext.
 func (c *contextFlag) Decode(ctx *kong.DecodeContext) error {
@@ -51,8 +60,30 @@ func (c *contextFlag) Decode(ctx *kong.DecodeContext) error {
 	if err != nil {
 		return err
 	}
-	*c = contextFlag(n)
+	c.all = append(c.all, n)
 	return nil
+}
+
+// Last is the context the one-model commands and the UI fit at.
+func (c contextFlag) Last() int {
+	if len(c.all) == 0 {
+		return defaultContext
+	}
+	return c.all[len(c.all)-1]
+}
+
+// All are the contexts given, in order, without repeats.
+func (c contextFlag) All() []int {
+	if len(c.all) == 0 {
+		return []int{defaultContext}
+	}
+	var out []int
+	for _, n := range c.all {
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // Validate rejects sampling intervals that would hammer the driver

@@ -22,7 +22,7 @@ type cardsCmd struct {
 // Run prints the comparison and the verdict. A live GPU the catalogue
 // does not hold is graded from its own memory, beside the catalogue's.
 func (c *cardsCmd) Run(a *app) error {
-	r, err := c.request(int(a.cli.Context))
+	r, err := c.request(a.cli.Context.Last())
 	if err != nil {
 		return err
 	}

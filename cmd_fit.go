@@ -48,7 +48,7 @@ func (c *fitCmd) request(ctx int) (fit.Request, error) {
 
 // Run prints one model's breakdown, and its grade when there is a budget.
 func (c *fitCmd) Run(a *app) error {
-	r, err := c.request(int(a.cli.Context))
+	r, err := c.request(a.cli.Context.Last())
 	if err != nil {
 		return err
 	}

@@ -47,7 +47,7 @@ func (a *app) writeSnapshot(src gpu.Source, asJSON bool, device int) error {
 	if err != nil {
 		return err
 	}
-	rep := report.NewSnapshot(snap, device, ls, cards, int(a.cli.Context))
+	rep := report.NewSnapshot(snap, device, ls, cards, a.cli.Context.Last())
 	if asJSON {
 		return report.WriteJSON(a.stdout, rep)
 	}

@@ -56,7 +56,7 @@ func (c *uiCmd) Run(a *app) error {
 	}
 	p := tea.NewProgram(ui.New(ui.Config{
 		Source: src, Models: models, Cards: cards, Scan: a.scanFunc(),
-		Interval: g.Interval, Context: int(g.Context), NoColor: g.colorOff(),
+		Interval: g.Interval, Context: g.Context.Last(), NoColor: g.colorOff(),
 		NoBell: c.NoBell, Log: logger,
 	}), tea.WithFPS(ui.FPS), tea.WithColorProfile(profile))
 	// bubbletea quits cleanly on SIGINT and SIGTERM; a hangup (the tmux

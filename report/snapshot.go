@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -81,6 +82,10 @@ func NewSnapshot(snap gpu.Snapshot, device int, ls []local.Listed, cards []catal
 				s.Notes = append(s.Notes, fmt.Sprintf("GPU %d (%s) is %s", d.Index, c.Name, catalog.NotListed))
 			}
 		}
+	}
+	if device < 0 || device >= len(snap.Devices) {
+		s.Notes = append(s.Notes, "not graded: there is no GPU "+strconv.Itoa(device))
+		return s
 	}
 	b, err := catalog.Budget(cards, snap.Devices[device])
 	if err != nil {
