@@ -23,6 +23,7 @@ type CLI struct {
 	Models   modelsCmd   `cmd:"" help:"List the model catalogue."`
 	Cards    cardsCmd    `cmd:"" help:"Compare cards: which models each one fits, and at what price."`
 	Serve    serveCmd    `cmd:"" help:"Serve the GPUs' memory and what fits on them as Prometheus metrics."`
+	Fleet    fleetCmd    `cmd:"" help:"Read a fleet of GPUs from Prometheus and show where each model fits now."`
 }
 
 // Globals are the flags every command takes.
