@@ -30,12 +30,14 @@ type FleetHost struct {
 
 // FleetGPU is one GPU as Prometheus last saw it.
 type FleetGPU struct {
-	Hostname   string  `json:"hostname"`
-	GPU        string  `json:"gpu"`
-	UUID       *string `json:"uuid"`
-	Name       *string `json:"name"`
-	TotalBytes uint64  `json:"total_bytes"`
-	FreeBytes  uint64  `json:"free_bytes"`
+	Hostname      string  `json:"hostname"`
+	GPU           string  `json:"gpu"`
+	UUID          *string `json:"uuid"`
+	Name          *string `json:"name"`
+	TotalBytes    uint64  `json:"total_bytes"`
+	FreeBytes     uint64  `json:"free_bytes"`
+	UsedBytes     uint64  `json:"used_bytes"`
+	ReservedBytes uint64  `json:"reserved_bytes"`
 	// AgeSeconds is how old the sample is; null for a GPU whose series
 	// stopped.
 	AgeSeconds *float64 `json:"age_seconds"`
@@ -56,7 +58,7 @@ type FleetFit struct {
 	TP      bool `json:"tp"`
 	FitsNow int  `json:"fits_now"`
 	// Of is how many GPUs (or hosts, with TP) were placed.
-	Of int               `json:"of"`
+	Of int              `json:"of"`
 	On []FleetPlacement `json:"on"`
 }
 
@@ -86,7 +88,7 @@ func NewFleet(address string, now time.Time, gpus []fleet.GPU, fits []FleetFit) 
 		}
 		f.Hosts[n-1].GPUs = append(f.Hosts[n-1].GPUs, FleetGPU{Hostname: g.Hostname, GPU: g.Index,
 			UUID: nullString(g.UUID), Name: nullString(g.Name), TotalBytes: g.TotalBytes, FreeBytes: g.FreeBytes,
-			Stale: g.Stale, Down: g.Down})
+			UsedBytes: g.UsedBytes, ReservedBytes: g.ReservedBytes, Stale: g.Stale, Down: g.Down})
 		if !g.Sampled.IsZero() {
 			age := math.Round(g.Age.Seconds()*10) / 10
 			f.Hosts[n-1].GPUs[len(f.Hosts[n-1].GPUs)-1].AgeSeconds = &age
