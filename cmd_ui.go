@@ -9,26 +9,37 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/term"
 
+	"github.com/headroom-dev/headroom/fleet"
 	"github.com/headroom-dev/headroom/internal/inputfile"
 	"github.com/headroom-dev/headroom/ui"
 )
 
 // uiCmd is the default command: the live terminal UI.
 type uiCmd struct {
-	Log    string `name:"log" placeholder:"FILE" type:"path" help:"Append a log of failed samples, watch alerts and copies to FILE (nothing is printed while the UI runs)."`
-	NoBell bool   `name:"no-bell" help:"Do not ring the terminal bell when a watched model starts or stops fitting."`
+	Log        string `name:"log" placeholder:"FILE" type:"path" help:"Append a log of failed samples, watch alerts and copies to FILE (nothing is printed while the UI runs)."`
+	NoBell     bool   `name:"no-bell" help:"Do not ring the terminal bell when a watched model starts or stops fitting."`
+	Prometheus string `placeholder:"URL" help:"Read a fleet of GPUs from this Prometheus server for the fleet view (F)."`
 }
 
 // Run opens the terminal UI. When standard output is not a terminal it
 // prints one snapshot instead and exits 0. Without a live GPU it plans for
 // the default card rather than fail.
 func (c *uiCmd) Run(a *app) error {
+	var reader ui.FleetReader
+	if c.Prometheus != "" {
+		rd, err := fleet.NewReader(c.Prometheus, 5*time.Second)
+		if err != nil {
+			return usageError{err}
+		}
+		reader = rd
+	}
 	src, err := a.sourceOrPlanning()
 	if err != nil {
 		return err
@@ -57,7 +68,7 @@ func (c *uiCmd) Run(a *app) error {
 	p := tea.NewProgram(ui.New(ui.Config{
 		Source: src, Models: models, Cards: cards, Scan: a.scanFunc(),
 		Interval: g.Interval, Context: g.Context.Last(), NoColor: g.colorOff(),
-		NoBell: c.NoBell, Log: logger,
+		NoBell: c.NoBell, Log: logger, Fleet: reader, FleetAddress: fleet.Redact(c.Prometheus),
 	}), tea.WithFPS(ui.FPS), tea.WithColorProfile(profile))
 	// bubbletea quits cleanly on SIGINT and SIGTERM; a hangup (the tmux
 	// pane or ssh session closed) must restore the terminal too.

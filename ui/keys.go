@@ -19,6 +19,7 @@ type KeyMap struct {
 	Copy            key.Binding
 	Processes       key.Binding
 	Cards           key.Binding
+	Fleet           key.Binding // the fleet from Prometheus
 	Mine            key.Binding // only the models on this machine
 	Rescan          key.Binding // scan this machine again
 	Help            key.Binding
@@ -48,6 +49,7 @@ func NewKeyMap() *KeyMap {
 		Copy:           b("y", "copy launch", "y"),
 		Processes:      b("P", "processes", "P"),
 		Cards:          b("v", "cards", "v"),
+		Fleet:          b("F", "fleet", "F"),
 		Mine:           b("m", "my models", "m"),
 		Rescan:         b("M", "scan again", "M"),
 		Help:           b("?", "help", "?"),
@@ -68,7 +70,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Left, k.Right, k.AllPrecisions},
 		{k.Context, k.ContextBack, k.Runtime, k.TensorParallel, k.NextGPU},
 		{k.Filter, k.Sort, k.Watch, k.Copy, k.Processes},
-		{k.Cards, k.Mine, k.Rescan, k.Help, k.Quit},
+		{k.Cards, k.Fleet, k.Mine, k.Rescan, k.Help, k.Quit},
 	}
 }
 

@@ -61,6 +61,9 @@ func (m *Model) body(w, h int, full bool) []string {
 		}
 		return lines
 	}
+	if m.showFleet {
+		return m.fleetBody(w, h)
+	}
 	if m.showCards {
 		return m.cardsBody(w, h)
 	}

@@ -28,6 +28,10 @@ type Config struct {
 	Context  int  // starting context in tokens; 0 is 8K
 	NoColor  bool // no colour: --no-color or NO_COLOR
 	NoBell   bool // no terminal bell when a watched model changes
+	// Fleet reads the fleet from Prometheus for the F view; nil when no
+	// --prometheus was given. FleetAddress names it, credentials out.
+	Fleet        FleetReader
+	FleetAddress string
 	// Log receives a line for each failed sample, watch alert and copy;
 	// nil logs nothing. Nothing is ever written to the terminal.
 	Log *log.Logger
@@ -49,6 +53,7 @@ type Model struct {
 	detail detail
 	procs  processes
 	cards  cardsView
+	fleet  fleetView
 	help   help.Model
 
 	snap      gpu.Snapshot
@@ -59,6 +64,7 @@ type Model struct {
 	filtering bool      // typing a filter
 	showProcs bool
 	showCards bool
+	showFleet bool
 	showHelp  bool
 	watch     *watch
 	alert     string // a watched model's change, until the next key
@@ -94,6 +100,7 @@ func New(cfg Config) Model {
 		detail: detail{common: com},
 		procs:  processes{common: com},
 		cards:  cardsView{common: com, models: cfg.Models, specs: catalog.Specs(cfg.Cards)},
+		fleet:  fleetView{common: com, address: cfg.FleetAddress},
 		help:   h,
 		sel:    sel,
 	}
@@ -134,6 +141,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		changed, cmd = m.takeSample(msg)
 	case scanMsg:
 		m.takeScan(msg)
+	case fleetMsg:
+		cmd = m.takeFleet(msg)
+		changed = m.showFleet
+	case fleetTickMsg:
+		cmd, changed = m.fleetTick(), false
 	default:
 		changed = false
 	}

@@ -37,6 +37,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Runtime):
 		m.sel.runtime = (m.sel.runtime + 1) % len(fit.Runtimes)
 		m.regrade()
+	case key.Matches(msg, k.TensorParallel) && m.showFleet:
+		m.fleet.tp = !m.fleet.tp
 	case key.Matches(msg, k.TensorParallel):
 		if len(m.snap.Devices) < 2 {
 			m.flash = "tensor parallel needs two or more GPUs"
@@ -61,6 +63,8 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.showProcs = !m.showProcs
 	case key.Matches(msg, k.Cards):
 		m.showCards = !m.showCards
+	case key.Matches(msg, k.Fleet):
+		return m.toggleFleet()
 	case key.Matches(msg, k.Mine):
 		m.matrix.toggleMine()
 		if m.matrix.mine {
