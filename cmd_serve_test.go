@@ -230,3 +230,30 @@ func toolkitTestdata(t *testing.T) string {
 	require.FileExists(t, filepath.Join(dir, "server.crt"))
 	return dir
 }
+
+// The systemd unit in the repository runs a command headroom accepts: its
+// ExecStart, on a free port, serves both contexts it names.
+func TestTheSystemdUnitsCommandServes(t *testing.T) {
+	unit, err := os.ReadFile("contrib/systemd/headroom.service")
+	require.NoError(t, err)
+	var args []string
+	for _, l := range strings.Split(string(unit), "\n") {
+		if rest, ok := strings.CutPrefix(l, "ExecStart="); ok {
+			args = strings.Fields(rest)
+		}
+	}
+	require.Greater(t, len(args), 2, "an ExecStart line")
+	assert.Equal(t, "/usr/local/bin/headroom", args[0])
+	require.Equal(t, "serve", args[1])
+	args = args[2:]
+	for i := range args {
+		if args[i] == "--listen" {
+			args[i+1] = freePort(t)
+		}
+	}
+	p := startServe(t, []string{"HEADROOM_NVML_LIB=" + filepath.Join(t.TempDir(), "none")}, append([]string{"--demo"}, args...)...)
+	code, page := p.get(t, "/metrics")
+	require.Equal(t, http.StatusOK, code, p.stderr.String())
+	assert.Contains(t, page, `context="8192"`)
+	assert.Contains(t, page, `context="32768"`)
+}
