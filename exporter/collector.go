@@ -5,10 +5,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/headroom-dev/headroom/catalog"
-	"github.com/headroom-dev/headroom/fit"
 	"github.com/headroom-dev/headroom/gpu"
-	"github.com/headroom-dev/headroom/report"
 )
 
 // mib is dcgm-exporter's unit for framebuffer memory (DCGM's FB fields
@@ -34,10 +31,6 @@ var (
 	descProcess       = prometheus.NewDesc("headroom_process_memory_bytes", "GPU memory a process holds.", []string{"gpu", "pid"}, nil)
 	descProcessLabels = prometheus.NewDesc("headroom_process_memory_bytes", "GPU memory a process holds.", []string{"gpu", "pid", "name", "user"}, nil)
 
-	fitLabels    = []string{"gpu", "UUID", "model", "precision", "runtime", "context"}
-	descFit      = prometheus.NewDesc("headroom_model_fit", "1 for the model's status on this GPU now, 0 for the other statuses (fits, fits-shorter, needs-freeing, too-big, n/a).", append(fitLabels, "status"), nil)
-	descHeadroom = prometheus.NewDesc("headroom_model_headroom_bytes", "Free memory minus what the model needs at this precision and context: negative is memory to free first. Absent for n/a.", fitLabels, nil)
-	descMaxCtx   = prometheus.NewDesc("headroom_model_max_context_tokens", "Longest context that fits in the free memory now, in steps of 256 tokens; 0 when none of 4K or more does. Absent for n/a.", fitLabels[:5], nil)
 )
 
 // collector writes one sample's series.
@@ -84,7 +77,6 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 			}
 		}
 		c.processes(gauge, idx, d)
-		c.fits(gauge, idx, d)
 	}
 }
 
@@ -101,35 +93,6 @@ func (c *collector) processes(gauge func(*prometheus.Desc, float64, ...string), 
 			gauge(descProcessLabels, float64(p.UsedBytes.Value), idx, pid, p.Name, p.User)
 		} else {
 			gauge(descProcess, float64(p.UsedBytes.Value), idx, pid)
-		}
-	}
-}
-
-// fits grades every model at every precision and context on d.
-func (c *collector) fits(gauge func(*prometheus.Desc, float64, ...string), idx string, d gpu.Device) {
-	b, err := catalog.Budget(c.e.cards, d)
-	if err != nil {
-		return // a MIG or unreadable GPU: nothing graded, as everywhere else
-	}
-	o := c.e.opts
-	for _, m := range c.e.models {
-		for _, p := range o.Precisions {
-			rt := m.RuntimeFor(p, o.Runtime)
-			for i, ctx := range o.Contexts {
-				v := fit.Grade(m, fit.Request{Precision: p, Runtime: rt, Context: ctx}, b)
-				labels := []string{idx, d.UUID, m.ID, string(p), string(rt), strconv.Itoa(ctx)}
-				status := report.StatusName(v)
-				for _, s := range Statuses {
-					gauge(descFit, boolValue(s == status), append(labels, s)...)
-				}
-				if status == report.NotGraded {
-					continue
-				}
-				gauge(descHeadroom, float64(b.FreeBytes)-float64(v.RequiredBytes), labels...)
-				if i == 0 {
-					gauge(descMaxCtx, float64(v.MaxContext), labels[:5]...)
-				}
-			}
 		}
 	}
 }

@@ -124,6 +124,7 @@ func (e *Exporter) build(snap gpu.Snapshot, up bool, sampleErr error) (*page, er
 	if err != nil {
 		return nil, err
 	}
+	families = append(families, e.fitFamilies(snap)...)
 	var b bytes.Buffer
 	enc := expfmt.NewEncoder(&b, expfmt.NewFormat(expfmt.TypeTextPlain))
 	series := 0
