@@ -130,7 +130,7 @@ func TestCardsJSONFields(t *testing.T) {
 	v := rep["verdict"].(map[string]any)
 	for _, k := range append(rowKeys, "chosen_by", "note", "price_usd", "price_from", "class_rank", "class_size",
 		"class_ahead", "class_tied", "same_models_on", "cheaper_cards", "next_step", "steps_up", "steps_down",
-		"need_more_memory", "fits_no_card", "context_too_long", "quantised_as_fast", "versus") {
+		"need_more_memory", "fits_no_card", "at_model_limit", "quantised_as_fast", "versus") {
 		assert.Contains(t, v, k)
 	}
 	assert.Equal(t, proCard, v["name"])
@@ -181,7 +181,7 @@ func TestCardsVerdictRTXPro6000(t *testing.T) {
 		switch {
 		case grade(m, proCard) == fit.Fits && grade(m, "RTX 6000 Ada") != fit.Fits:
 			onlyPro = append(onlyPro, m.Name)
-		case grade(m, proCard) != fit.Fits && (m.ContextLimit() == 0 || m.ContextLimit() >= 8192):
+		case grade(m, proCard) != fit.Fits:
 			tooBig = append(tooBig, m.Name)
 		}
 	}

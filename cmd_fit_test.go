@@ -86,9 +86,9 @@ func TestFitGrades(t *testing.T) {
 		args []string
 		want string
 	}{
-		"too big names the precision that fits": {[]string{"--gpu", rtxPro, "fit", "Llama-3.3-70B", "--precision", "bf16"}, "too-big: never fits this card at bf16; fp8 fits; 2 such cards with --tp 2"},
-		"free memory taken":                     {[]string{"--gpu", rtxPro, "fit", "qwen3-32b", "--precision", "bf16", "--free", "50GiB"}, "needs-freeing: free"},
-		"shorter context":                       {[]string{"--gpu", rtxPro, "--context", "40k", "fit", "qwen3-32b", "--precision", "bf16", "--free", "70GiB"}, "fits-shorter: up to"},
+		"too big names the precision that fits": {[]string{"--gpu", rtxPro, "fit", "Llama-3.3-70B", "--precision", "bf16"}, "Too big: never fits this card at bf16; fp8 fits; 2 such cards with --tp 2"},
+		"free memory taken":                     {[]string{"--gpu", rtxPro, "fit", "qwen3-32b", "--precision", "bf16", "--free", "50GiB"}, "Fits once "},
+		"shorter context":                       {[]string{"--gpu", rtxPro, "--context", "40k", "fit", "qwen3-32b", "--precision", "bf16", "--free", "70GiB"}, "Fits now only at a shorter context: up to"},
 		"tensor parallel alias":                 {[]string{"--gpu", rtxPro, "fit", "Llama-3.3-70B", "--precision", "bf16", "--tensor-parallel-size", "2"}, "--tensor-parallel-size 2"},
 		"llama.cpp":                             {[]string{"--gpu", rtxPro, "fit", "Llama-3.3-70B", "--precision", "q4_k_m", "--runtime", "llama.cpp"}, "llama-server -hf unsloth/Llama-3.3-70B-Instruct-GGUF:Q4_K_M -c 8192 -ngl 999"},
 		"GGUF defaults to llama.cpp":            {[]string{"--gpu", rtxPro, "fit", "Llama-3.3-70B", "--precision", "q4_k_m"}, "q4_k_m · llama.cpp"},

@@ -261,6 +261,7 @@ type snapshotJSON struct {
 		Status        string `json:"status"`
 		MaxContext    int    `json:"max_context"`
 		Reason        string `json:"reason"`
+		AtModelLimit  bool   `json:"at_model_limit"`
 	} `json:"fits"`
 }
 

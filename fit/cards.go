@@ -66,6 +66,9 @@ type CardTable struct {
 	models []Model
 }
 
+// Models are the models the table was worked out for, in catalogue order.
+func (t CardTable) Models() []Model { return t.models }
+
 // CompareCards grades every model on every card, empty, under r (one GPU
 // each). It fails only when r's runtime cannot load r's precision.
 func CompareCards(models []Model, cards []CardSpec, r Request) (CardTable, error) {

@@ -34,11 +34,12 @@ type CardVerdict struct {
 	Up, Down []CardStep
 	// TooBig are the catalogue models that need more memory than the
 	// empty card has at the requested context; FitsNowhere those of them
-	// no card of the table holds. ContextTooLong are the models whose
-	// config allows less context than requested, which fit no card.
-	TooBig         []string
-	FitsNowhere    []string
-	ContextTooLong []string
+	// no card of the table holds. AtModelLimit are the models whose config
+	// allows less context than requested: each is graded at its own
+	// maximum, as a runtime would serve it.
+	TooBig       []string
+	FitsNowhere  []string
+	AtModelLimit []string
 	// Versus is the precision this one is set against on the judged card,
 	// FP8 for those smaller than it ("" for FP8 and larger);
 	// VersusGained the models that fit the empty card at this precision
@@ -102,11 +103,10 @@ func (t CardTable) Judge(name string, priceUSD int) (CardVerdict, error) {
 	v := CardVerdict{Card: row, PriceUSD: cmp.Or(priceUSD, row.Card.PriceUSD)}
 	t.judgeClass(&v)
 	for i, m := range t.models {
-		if row.fits[i] {
-			continue
-		}
 		if lim := m.ContextLimit(); lim > 0 && t.Request.Context > lim {
-			v.ContextTooLong = append(v.ContextTooLong, m.ID)
+			v.AtModelLimit = append(v.AtModelLimit, m.ID)
+		}
+		if row.fits[i] {
 			continue
 		}
 		v.TooBig = append(v.TooBig, m.ID)

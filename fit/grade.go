@@ -82,6 +82,12 @@ type Verdict struct {
 	// Reason explains a request that could not be graded (a precision the
 	// runtime cannot load, heads that do not split); Status is then TooBig.
 	Reason string
+	// AtModelLimit says the request asked for more context than the
+	// model's config allows (max_position_embeddings): it was graded at
+	// that maximum instead, which no runtime lets a request pass. Fits then
+	// means the model fits at its own whole context, limited by the model,
+	// not by memory.
+	AtModelLimit bool
 }
 
 // room is the memory free bytes give a model under runtime rt: under

@@ -30,7 +30,7 @@ func TestGrade(t *testing.T) {
 		{"32B bf16 with 40 GiB taken", q32, Request{Precision: BF16, Context: 32768}, 56 * GiB, NeedsFreeing},
 		{"70B bf16 never fits 96 GiB", l70, Request{Precision: BF16, Context: 8192}, 96 * GiB, TooBig},
 		{"70B fp8 fits", l70, Request{Precision: FP8, Context: 8192}, 96 * GiB, Fits},
-		{"past max_position_embeddings never fits", byID(t, ms, "allenai/OLMo-2-0325-32B"), Request{Precision: BF16, Context: 32768}, 96 * GiB, FitsShorter},
+		{"past max_position_embeddings: fits at the model's own 4K", byID(t, ms, "allenai/OLMo-2-0325-32B"), Request{Precision: BF16, Context: 32768}, 96 * GiB, Fits},
 		{"70B q4_k_m under llama.cpp", l70, Request{Precision: Q4_K_M, Runtime: LlamaCpp, Context: 32768}, 96 * GiB, Fits},
 	}
 	for _, c := range cases {
@@ -40,7 +40,13 @@ func TestGrade(t *testing.T) {
 			switch v.Status {
 			case Fits:
 				assert.Positive(t, v.RoomBytes)
-				assert.GreaterOrEqual(t, v.MaxContext, c.r.Context)
+				if lim := c.m.ContextLimit(); lim > 0 && c.r.Context > lim {
+					assert.True(t, v.AtModelLimit)
+					assert.Equal(t, lim, v.MaxContext, "limited by the model, not by memory")
+				} else {
+					assert.False(t, v.AtModelLimit)
+					assert.GreaterOrEqual(t, v.MaxContext, c.r.Context)
+				}
 			case FitsShorter:
 				assert.GreaterOrEqual(t, v.MaxContext, MinContext)
 				assert.Less(t, v.MaxContext, c.r.Context)
@@ -326,8 +332,12 @@ func TestShorterContextFloor(t *testing.T) {
 	phi := byID(t, loadCatalogue(t), "microsoft/Phi-3-medium-4k-instruct")
 	assert.Equal(t, 4096, phi.ContextLimit())
 	v = Grade(phi, Request{Precision: BF16, Context: 8192}, rtx6000(96*GiB))
-	assert.Equal(t, FitsShorter, v.Status, "its whole 4K context fits: %+v", v)
+	assert.Equal(t, Fits, v.Status, "its whole 4K context fits: limited by the model, not memory: %+v", v)
+	assert.True(t, v.AtModelLimit)
 	assert.Equal(t, 4096, v.MaxContext)
+	at4k := Grade(phi, Request{Precision: BF16, Context: 4096}, rtx6000(96*GiB))
+	assert.Equal(t, at4k.RequiredBytes, v.RequiredBytes, "graded at its 4K maximum")
+	assert.False(t, at4k.AtModelLimit)
 }
 
 // TestRuntimeFor: every precision is graded under a runtime that loads

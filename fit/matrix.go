@@ -13,6 +13,7 @@ type Matrix struct {
 	precisions []Precision
 	contexts   []int // ascending
 	floors     []int // per model: the shortest context fits-shorter offers
+	limits     []int // per model: max_position_embeddings; 0 unknown
 	cells      []cell
 	reasons    []string // cell.reason indexes this; reasons[0] is ""
 }
@@ -22,7 +23,7 @@ type cell struct {
 	inside, outside uint64
 	reason          uint16 // index in Matrix.reasons of why the runtime cannot run it; 0 when it can
 	fitsEmpty       bool
-	beyond          bool // past the model's max_position_embeddings: never fits
+	capped          bool // past the model's max_position_embeddings: graded at that maximum
 	smallest        int8 // index in Precisions of the first that fits empty; -1 none
 	cards           int8 // CardsNeeded at this precision
 }
@@ -47,6 +48,7 @@ func NewMatrix(models []Model, precisions []Precision, contexts []int, r Request
 			smallest[i] = -2
 		}
 		mx.floors = append(mx.floors, minContext(m.ContextLimit()))
+		mx.limits = append(mx.limits, m.ContextLimit())
 		s, err := m.shape()
 		for i, p := range Precisions {
 			if err == nil {
@@ -71,6 +73,9 @@ func NewMatrix(models []Model, precisions []Precision, contexts []int, r Request
 			for ci, ctx := range mx.contexts {
 				c := &mx.cells[(mi*np+pi)*nc+ci]
 				c.smallest = -1
+				if lim := m.ContextLimit(); lim > 0 && ctx > lim {
+					ctx, c.capped = lim, true // as Grade: at the model's own maximum
+				}
 				if werr != nil {
 					c.reason = mx.reason(werr)
 					continue
@@ -81,7 +86,6 @@ func NewMatrix(models []Model, precisions []Precision, contexts []int, r Request
 					continue
 				}
 				c.inside, c.outside = n.inside, n.outside
-				c.beyond = m.ContextLimit() > 0 && ctx > m.ContextLimit()
 				c.fitsEmpty = fitsIn(r.Runtime, &n, usable, usable)
 				if !c.fitsEmpty {
 					q.Context = ctx
@@ -158,11 +162,11 @@ func (mx *Matrix) Overlay(free uint64, dst []Verdict) []Verdict {
 	rt, usable, nc := mx.req.Runtime, mx.usable, len(mx.contexts)
 	perModel := nc * len(mx.precisions)
 	for row := 0; row < len(mx.cells); row += nc {
-		maxCtx, floor := 0, mx.floors[row/perModel]
+		maxCtx, floor, limit := 0, mx.floors[row/perModel], mx.limits[row/perModel]
 		for ci := range nc {
 			c := &mx.cells[row+ci]
 			v := &dst[row+ci]
-			*v = Verdict{RequiredBytes: c.inside + c.outside}
+			*v = Verdict{RequiredBytes: c.inside + c.outside, AtModelLimit: c.capped}
 			if c.reason != 0 {
 				v.Status, v.Reason = TooBig, mx.reasons[c.reason]
 				continue
@@ -173,13 +177,16 @@ func (mx *Matrix) Overlay(free uint64, dst []Verdict) []Verdict {
 			}
 			n := needs{inside: c.inside, outside: c.outside}
 			switch {
-			case !c.beyond && fitsIn(rt, &n, free, usable):
+			case fitsIn(rt, &n, free, usable):
 				v.Status = Fits
 				v.RoomBytes = in - n.inside
 				if rt != VLLM {
 					v.RoomBytes = in - n.total()
 				}
 				maxCtx = mx.contexts[ci]
+				if c.capped {
+					maxCtx = limit
+				}
 			case maxCtx > 0 && maxCtx >= floor:
 				v.Status = FitsShorter
 			case c.fitsEmpty:

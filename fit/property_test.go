@@ -195,18 +195,21 @@ func checkGrade(t *testing.T, m Model, r Request, b Budget, cfg string) {
 	switch v.Status {
 	case Fits:
 		require.LessOrEqual(t, v.RequiredBytes, b.FreeBytes, "fits only within free memory: %s", where())
-		require.GreaterOrEqual(t, v.MaxContext, r.Context, "fits: max context at least the request: %s", where())
+		if lim := m.ContextLimit(); lim > 0 && r.Context > lim {
+			require.True(t, v.AtModelLimit, where())
+			require.Equal(t, lim, v.MaxContext, "fits at the model's maximum: %s", where())
+		} else {
+			require.GreaterOrEqual(t, v.MaxContext, r.Context, "fits: max context at least the request: %s", where())
+		}
 		require.Empty(t, v.Reason, where())
 	case FitsShorter:
 		require.Less(t, v.MaxContext, r.Context, where())
 		require.GreaterOrEqual(t, v.MaxContext, minContext(m.ContextLimit()), where())
 	case NeedsFreeing:
 		require.Positive(t, v.ToFreeBytes, where())
-		if lim := m.ContextLimit(); lim == 0 || r.Context <= lim {
-			after := b
-			after.FreeBytes += v.ToFreeBytes
-			require.Equal(t, Fits, Grade(m, r, after).Status, "freeing %d bytes is enough: %s", v.ToFreeBytes, where())
-		}
+		after := b
+		after.FreeBytes += v.ToFreeBytes
+		require.Equal(t, Fits, Grade(m, r, after).Status, "freeing %d bytes is enough: %s", v.ToFreeBytes, where())
 	}
 	if r.Runtime == VLLM && v.Status == Fits {
 		require.Greater(t, v.GPUMemoryUtilization, 0.0, where())

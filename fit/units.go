@@ -34,13 +34,20 @@ func ParseContext(s string) (int, error) {
 	return int(v), nil
 }
 
-// FormatContext writes a token count the way ParseContext reads it:
-// 8192 is "8K", 131072 is "128K", 40960 is "40K", 1000 is "1000".
+// FormatContext writes a token count as every output shows it, in one
+// notation, rounded down so that it never claims more than fits: 8192 is
+// "8K", 131072 "128K", 67072 "65.5K", 1000 "1000". ParseContext reads it
+// back to at most the count. Launch lines carry the exact count.
 func FormatContext(n int) string {
 	switch {
 	case n >= 1<<20 && n%(1<<20) == 0:
 		return strconv.Itoa(n>>20) + "M"
 	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.Itoa(n>>10) + "K"
+	case n >= 1<<10 && n < 100<<10:
+		// Rounded down to a tenth of a K: never more than fits.
+		return strconv.FormatFloat(float64(n*10/1024)/10, 'f', 1, 64) + "K"
+	case n >= 100<<10:
 		return strconv.Itoa(n>>10) + "K"
 	}
 	return strconv.Itoa(n)

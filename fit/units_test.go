@@ -1,6 +1,8 @@
 package fit
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -27,13 +29,21 @@ func TestParseContext(t *testing.T) {
 	}
 }
 
-func TestFormatContextRoundTrips(t *testing.T) {
-	for _, n := range []int{1000, 4096, 8192, 40960, 131072, 1 << 20, 12345} {
+func TestFormatContextRoundsDown(t *testing.T) {
+	for _, n := range []int{1000, 4096, 8192, 40960, 131072, 1 << 20} {
 		got, err := ParseContext(FormatContext(n))
 		require.NoError(t, err)
-		assert.Equal(t, n, got)
+		assert.Equal(t, n, got, "a whole number of K reads back exactly")
+	}
+	for _, n := range []int{12345, 67072, 1025, 102399, 131071, 200000} {
+		s := FormatContext(n)
+		k, err := strconv.ParseFloat(strings.TrimSuffix(s, "K"), 64)
+		require.NoError(t, err, s)
+		assert.LessOrEqual(t, k*1024, float64(n), "never more than the count: %s", s)
+		assert.Greater(t, k*1024, float64(n-1024), "and less than 1K under it: %s", s)
 	}
 	assert.Equal(t, "128K", FormatContext(131072))
+	assert.Equal(t, "65.5K", FormatContext(67072), "Llama-3.3-70B fp8's longest context at 128K on 96 GB")
 	assert.Equal(t, "1000", FormatContext(1000))
 }
 

@@ -14,6 +14,13 @@ func Grade(m Model, r Request, b Budget) Verdict {
 		return Verdict{Status: TooBig, Reason: err.Error()}
 	}
 	usable := b.usable()
+	limit := m.ContextLimit()
+	// Past max_position_embeddings vLLM refuses to start: the most any
+	// runtime serves is the model's own context, so grade at that.
+	capped := limit > 0 && r.Context > limit
+	if capped {
+		r.Context = limit
+	}
 	w, err := s.weightBytes(r.Precision, r.Runtime, m.QuantizationConfig, m.WeightsBytes)
 	if err != nil {
 		return Verdict{Status: TooBig, Reason: err.Error()}
@@ -22,15 +29,12 @@ func Grade(m Model, r Request, b Budget) Verdict {
 	if err != nil {
 		return Verdict{Status: TooBig, Reason: err.Error()}
 	}
-	v := Verdict{RequiredBytes: n.total()}
+	v := Verdict{RequiredBytes: n.total(), AtModelLimit: capped}
 	if r.Runtime == VLLM {
 		pct, _ := room(VLLM, b.FreeBytes, usable, n.outside)
 		v.GPUMemoryUtilization = float64(pct) / 100
 	}
-	limit := m.ContextLimit()
-	// Beyond max_position_embeddings vLLM refuses to start: never "fits".
-	beyond := limit > 0 && r.Context > limit
-	fits := !beyond && fitsIn(r.Runtime, &n, b.FreeBytes, usable)
+	fits := fitsIn(r.Runtime, &n, b.FreeBytes, usable)
 	known := 0 // a context known to fit: the search starts there
 	if fits {
 		known = r.Context

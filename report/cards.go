@@ -100,7 +100,9 @@ type CardVerdict struct {
 	StepsDown            []CardStep  `json:"steps_down"`
 	NeedMoreMemory       []string    `json:"need_more_memory"`
 	FitsNoCard           []string    `json:"fits_no_card"`
-	ContextTooLong       []string    `json:"context_too_long"`
+	// AtModelLimit are the models whose config allows less context than
+	// asked: each is graded at its own maximum.
+	AtModelLimit []string `json:"at_model_limit"`
 	QuantisedAsFast      []CardSpeed `json:"quantised_as_fast"`
 	// Versus sets a precision smaller than FP8 against FP8 on this card;
 	// null for FP8 and larger.
@@ -176,7 +178,7 @@ func NewCards(t fit.CardTable, v fit.CardVerdict, j Judged, pricePaid bool, mode
 		PriceUSD: absent.Null(v.PriceUSD), ClassRank: v.ClassRank, ClassSize: v.ClassSize,
 		ClassAhead: list(v.ClassAhead), ClassTied: list(v.ClassTied), ClassCheaperPerModel: list(v.ClassCheaperPerModel),
 		SameModelsOn: []string{}, StepsUp: steps(t, v.Up), StepsDown: steps(t, v.Down),
-		NeedMoreMemory: list(v.TooBig), FitsNoCard: list(v.FitsNowhere), ContextTooLong: list(v.ContextTooLong),
+		NeedMoreMemory: list(v.TooBig), FitsNoCard: list(v.FitsNowhere), AtModelLimit: list(v.AtModelLimit),
 		QuantisedAsFast: []CardSpeed{}}
 	switch {
 	case pricePaid:
@@ -350,9 +352,14 @@ func writeVerdict(w *bytes.Buffer, t fit.CardTable, v fit.CardVerdict, j Judged,
 	if len(v.FitsNowhere) > 0 {
 		wrap(w, "    on no card of the catalogue:", commas(modelNames(v.FitsNowhere, name)), "      ")
 	}
-	if len(v.ContextTooLong) > 0 {
-		head := fmt.Sprintf("  Configs allow less than %s of context, so no card fits:", fit.FormatContext(t.Request.Context))
-		wrap(w, head, commas(modelNames(v.ContextTooLong, name)), "    ")
+	if len(v.AtModelLimit) > 0 {
+		head := fmt.Sprintf("  Configs allow less than %s of context, so these are graded at their own maximum:", fit.FormatContext(t.Request.Context))
+		var items []string
+		for _, id := range v.AtModelLimit {
+			items = append(items, fmt.Sprintf("%s (%s),", name(id), fit.FormatContext(modelLimit(t, id))))
+		}
+		items[len(items)-1] = strings.TrimSuffix(items[len(items)-1], ",")
+		wrap(w, head, items, "    ")
 	}
 	printSpeeds(w, v, name)
 }
@@ -373,6 +380,16 @@ func printVersus(w *bytes.Buffer, t fit.CardTable, v fit.CardVerdict, name func(
 	}
 	head := fmt.Sprintf("  Over %s on this card, %s also fits %s:", v.Versus, p, count(len(v.VersusGained), "model"))
 	wrap(w, head, commas(modelNames(v.VersusGained, name)), "    ")
+}
+
+// modelLimit is the context limit of the model id in t's catalogue.
+func modelLimit(t fit.CardTable, id string) int {
+	for _, m := range t.Models() {
+		if m.ID == id {
+			return m.ContextLimit()
+		}
+	}
+	return 0
 }
 
 // printReferenceSpeeds writes the reference model's decode speed on

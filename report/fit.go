@@ -68,6 +68,9 @@ type FitVerdict struct {
 	CardsNeeded              int           `json:"cards_needed"`
 	GPUMemoryUtilization     float64       `json:"gpu_memory_utilization"`
 	Reason                   string        `json:"reason,omitempty"`
+	// AtModelLimit: the config allows less context than asked, so the
+	// grade is at the model's own maximum (MaxContext).
+	AtModelLimit bool `json:"at_model_limit"`
 }
 
 // FitLaunch holds each runtime's command line, null where that runtime
@@ -106,7 +109,7 @@ func (f *Fit) Grade(m fit.Model, r fit.Request, b fit.Budget, budget FitBudget) 
 	v := fit.Grade(m, r, b)
 	f.verdict = v
 	f.Verdict = &FitVerdict{v.Status.String(), v.RequiredBytes, v.RoomBytes, v.MaxContext, v.ToFreeBytes,
-		v.SmallestFittingPrecision, v.CardsNeeded, v.GPUMemoryUtilization, v.Reason}
+		v.SmallestFittingPrecision, v.CardsNeeded, v.GPUMemoryUtilization, v.Reason, v.AtModelLimit}
 	status, maxCtx, free := v.Status.String(), v.MaxContext, b.FreeBytes
 	f.Status, f.MaxContext, f.FreeBytes = &status, &maxCtx, &free
 	lc := fit.Launch(m, r, v, b)
@@ -177,17 +180,22 @@ func writeGrade(b *bytes.Buffer, f Fit) {
 	fmt.Fprintf(b, "%s: %s free of %s\n", dev, fit.FormatGiB(bj.FreeBytes), fit.FormatGiB(bj.UsableBytes))
 	switch v.Status {
 	case fit.Fits:
-		fmt.Fprintf(b, "fits: %s to spare; up to %s of context fits now\n", fit.FormatGiB(v.RoomBytes), fit.FormatContext(v.MaxContext))
+		if v.AtModelLimit {
+			fmt.Fprintf(b, "Fits now at its whole context, %s (the model's own maximum), with %s to spare\n",
+				fit.FormatContext(v.MaxContext), fit.FormatGiB(v.RoomBytes))
+		} else {
+			fmt.Fprintf(b, "Fits now, with %s to spare; up to %s of context fits\n", fit.FormatGiB(v.RoomBytes), fit.FormatContext(v.MaxContext))
+		}
 	case fit.FitsShorter:
-		fmt.Fprintf(b, "fits-shorter: up to %s of context fits now\n", fit.FormatContext(v.MaxContext))
+		fmt.Fprintf(b, "Fits now only at a shorter context: up to %s\n", fit.FormatContext(v.MaxContext))
 	case fit.NeedsFreeing:
-		fmt.Fprintf(b, "needs-freeing: free %s more to run it\n", fit.FormatGiB(v.ToFreeBytes))
+		fmt.Fprintf(b, "Fits once %s more is freed\n", fit.FormatGiB(v.ToFreeBytes))
 	case fit.TooBig:
 		switch {
 		case v.Reason != "":
-			fmt.Fprintf(b, "too-big: %s\n", v.Reason)
+			fmt.Fprintf(b, "Cannot be graded: %s\n", v.Reason)
 		default:
-			fmt.Fprintf(b, "too-big: never fits this card at %s", f.Precision)
+			fmt.Fprintf(b, "Too big: never fits this card at %s", f.Precision)
 			if v.SmallestFittingPrecision != "" {
 				fmt.Fprintf(b, "; %s fits", v.SmallestFittingPrecision)
 			}

@@ -54,7 +54,14 @@ func TestFitText(t *testing.T) {
 			var b bytes.Buffer
 			require.NoError(t, WriteFitText(&b, r))
 			if r.Status != nil {
-				assert.Contains(t, b.String(), "\n"+*r.Status+":", "the grade is stated as the JSON names it")
+				words := map[string]string{"fits": "Fits now", "fits-shorter": "Fits now only at a shorter context",
+					"needs-freeing": "Fits once", "too-big": "Too big"}[*r.Status]
+				if r.Verdict.Reason != "" {
+					words = "Cannot be graded"
+				}
+				require.NotEmpty(t, words, *r.Status)
+				assert.Contains(t, b.String(), "\n"+words, "the grade in words, not the JSON's name")
+				assert.NotContains(t, b.String(), "\n"+*r.Status+":")
 			}
 			for _, n := range r.Notes {
 				assert.Contains(t, strings.Join(strings.Fields(b.String()), " "), n, "every note is printed")

@@ -48,6 +48,9 @@ type GradedFit struct {
 	// Reason says why a request could not be graded (a precision the
 	// runtime cannot load); absent otherwise.
 	Reason string `json:"reason,omitempty"`
+	// AtModelLimit: the config allows less context than asked, so the
+	// grade is at the model's own maximum (MaxContext).
+	AtModelLimit bool `json:"at_model_limit"`
 }
 
 // NotGraded is the status of a request the engine could not grade.
@@ -97,7 +100,8 @@ func NewSnapshot(snap gpu.Snapshot, device int, ls []local.Listed, cards []catal
 			rt := m.RuntimeFor(p, fit.VLLM)
 			v := fit.Grade(m, fit.Request{Precision: p, Runtime: rt, Context: ctxLen}, b)
 			s.Fits = append(s.Fits, GradedFit{Model: m.ID, Precision: p, Runtime: rt, Context: ctxLen,
-				RequiredBytes: v.RequiredBytes, Status: StatusName(v), MaxContext: v.MaxContext, Reason: v.Reason})
+				RequiredBytes: v.RequiredBytes, Status: StatusName(v), MaxContext: v.MaxContext, Reason: v.Reason,
+				AtModelLimit: v.AtModelLimit})
 		}
 	}
 	return s
@@ -223,10 +227,12 @@ func writeFits(b *bytes.Buffer, s Snapshot) {
 			if name == "" {
 				name = f.Model
 			}
-			switch f.Status {
-			case fit.FitsShorter.String():
+			switch {
+			case f.Status == fit.Fits.String() && f.AtModelLimit:
+				name += " (at its whole " + fit.FormatContext(f.MaxContext) + ")"
+			case f.Status == fit.FitsShorter.String():
 				name += " (to " + fit.FormatContext(f.MaxContext) + ")"
-			case NotGraded:
+			case f.Status == NotGraded:
 				name += " (" + f.Reason + ")"
 			}
 			items = append(items, name)

@@ -15,6 +15,10 @@ const (
 	symbolNeedsFreeing = "!"
 	symbolTooBig       = "✗"
 	symbolNA           = "·"
+	// markModelLimit follows the room in a cell graded at the model's own
+	// maximum context, shorter than the one asked: it fits, limited by the
+	// model, not by memory.
+	markModelLimit = "ᵐ"
 )
 
 // cellWidth is the cells one matrix column takes, a space included.
@@ -33,6 +37,9 @@ func cellText(v fit.Verdict) string {
 	}
 	switch v.Status {
 	case fit.Fits:
+		if v.AtModelLimit {
+			return symbolFits + " " + gibShort(v.RoomBytes) + markModelLimit
+		}
 		return symbolFits + " " + gibShort(v.RoomBytes)
 	case fit.FitsShorter:
 		return symbolShorter + " " + contextShort(v.MaxContext)
@@ -85,6 +92,10 @@ func statusWords(v fit.Verdict) string {
 	}
 	switch v.Status {
 	case fit.Fits:
+		if v.AtModelLimit {
+			return symbolFits + " fits at its whole " + fit.FormatContext(v.MaxContext) + " context (the model's maximum), " +
+				fit.FormatGiB(v.RoomBytes) + " to spare"
+		}
 		return symbolFits + " fits, " + fit.FormatGiB(v.RoomBytes) + " to spare"
 	case fit.FitsShorter:
 		return symbolShorter + " fits now only up to " + fit.FormatContext(v.MaxContext) + " context"
@@ -108,17 +119,10 @@ func legend(s *Styles, wide bool) string {
 			s.NeedsFreeing.Render(symbolNeedsFreeing+" to free") + " " + s.TooBig.Render(symbolTooBig+" needs")
 	}
 	return s.Fits.Render(symbolFits+" fits (room left)") + "  " + s.Shorter.Render(symbolShorter+" fits shorter (max context)") + "  " +
-		s.NeedsFreeing.Render(symbolNeedsFreeing+" free memory first (to free)") + "  " + s.TooBig.Render(symbolTooBig+" too big (needs)")
+		s.NeedsFreeing.Render(symbolNeedsFreeing+" free memory first (to free)") + "  " + s.TooBig.Render(symbolTooBig+" too big (needs)") +
+		"  " + markModelLimit + " at the model's own max context"
 }
 
-// contextShort writes a token count in at most six cells: "32K", "24.5K",
-// "131K". It rounds down, so it never claims more context than fits.
-func contextShort(n int) string {
-	switch {
-	case n%1024 == 0:
-		return fit.FormatContext(n)
-	case n < 100<<10:
-		return strconv.FormatFloat(float64(n*10/1024)/10, 'f', 1, 64) + "K"
-	}
-	return strconv.Itoa(n/1024) + "K"
-}
+// contextShort is fit.FormatContext: one notation and one rounding
+// (down) in the cells, the detail pane and the commands.
+func contextShort(n int) string { return fit.FormatContext(n) }

@@ -90,20 +90,31 @@ func (g *grid) grade(b fit.Budget, sel selection) {
 	for i, m := range g.models {
 		for j, p := range fit.Precisions {
 			k := 0
-			if m.RuntimeFor(p, key.runtime) != key.runtime {
+			rt := m.RuntimeFor(p, key.runtime)
+			if rt != key.runtime {
 				k = 1
 			}
-			g.verdicts[i*np+j] = g.cell(k, i, j, sel.context(), m.ContextLimit())
+			v := g.cell(k, i, j, sel.context(), m.ContextLimit())
+			if v.Reason == "" && (v.Status == fit.Fits || v.Status == fit.FitsShorter) {
+				// The longest context exactly, in steps of 256 as the
+				// engine finds it, not the longest of the matrix's
+				// columns: one number everywhere it is shown.
+				r := fit.Request{Precision: p, Runtime: rt, TP: key.tp, Context: v.MaxContext}
+				if exact := fit.Grade(m, r, b).MaxContext; exact >= v.MaxContext {
+					v.MaxContext = exact
+				}
+			}
+			g.verdicts[i*np+j] = v
 		}
 	}
 	g.graded = true
 }
 
 // cell is model i's verdict at precision j and the chosen context, from
-// matrix k. A
-// context past the model's limit is graded at the limit, and at best fits
-// shorter: the model cannot be served at more. MaxContext is the largest
-// matrix context within the limit that fits now.
+// matrix k. A context past the model's limit is graded at the limit (the
+// most any runtime serves), and says so (AtModelLimit): fitting there is
+// fitting, limited by the model. MaxContext is the largest matrix context
+// within the limit that fits now.
 func (g *grid) cell(k, i, j, chosen, limit int) fit.Verdict {
 	if limit <= 0 {
 		limit = g.contexts[len(g.contexts)-1]
@@ -127,9 +138,7 @@ func (g *grid) cell(k, i, j, chosen, limit int) fit.Verdict {
 			break
 		}
 	}
-	if v.Status == fit.Fits && chosen != modelMax && eff < chosen {
-		v.Status, v.RoomBytes = fit.FitsShorter, 0
-	}
+	v.AtModelLimit = chosen != modelMax && eff < chosen
 	return v
 }
 
