@@ -30,7 +30,6 @@ var (
 
 	descProcess       = prometheus.NewDesc("headroom_process_memory_bytes", "GPU memory a process holds.", []string{"gpu", "pid"}, nil)
 	descProcessLabels = prometheus.NewDesc("headroom_process_memory_bytes", "GPU memory a process holds.", []string{"gpu", "pid", "name", "user"}, nil)
-
 )
 
 // collector writes one sample's series.

@@ -84,26 +84,26 @@ type CardLine struct {
 // compares.
 type CardVerdict struct {
 	CardLine
-	ChosenBy             ChosenBy    `json:"chosen_by"`
-	Note                 *string     `json:"note"`
-	PriceUSD             *int        `json:"price_usd"`
-	PriceFrom            *string     `json:"price_from"`
-	ClassRank            int         `json:"class_rank"`
-	ClassSize            int         `json:"class_size"`
-	ClassAhead           []string    `json:"class_ahead"`
-	ClassTied            []string    `json:"class_tied"`
-	ClassCheaperPerModel []string    `json:"class_cheaper_per_model"`
-	SameModelsOn         []string    `json:"same_models_on"`
-	Cheaper              []CardDiff  `json:"cheaper_cards"`
-	NextStep             *CardStep   `json:"next_step"`
-	StepsUp              []CardStep  `json:"steps_up"`
-	StepsDown            []CardStep  `json:"steps_down"`
-	NeedMoreMemory       []string    `json:"need_more_memory"`
-	FitsNoCard           []string    `json:"fits_no_card"`
+	ChosenBy             ChosenBy   `json:"chosen_by"`
+	Note                 *string    `json:"note"`
+	PriceUSD             *int       `json:"price_usd"`
+	PriceFrom            *string    `json:"price_from"`
+	ClassRank            int        `json:"class_rank"`
+	ClassSize            int        `json:"class_size"`
+	ClassAhead           []string   `json:"class_ahead"`
+	ClassTied            []string   `json:"class_tied"`
+	ClassCheaperPerModel []string   `json:"class_cheaper_per_model"`
+	SameModelsOn         []string   `json:"same_models_on"`
+	Cheaper              []CardDiff `json:"cheaper_cards"`
+	NextStep             *CardStep  `json:"next_step"`
+	StepsUp              []CardStep `json:"steps_up"`
+	StepsDown            []CardStep `json:"steps_down"`
+	NeedMoreMemory       []string   `json:"need_more_memory"`
+	FitsNoCard           []string   `json:"fits_no_card"`
 	// AtModelLimit are the models whose config allows less context than
 	// asked: each is graded at its own maximum.
-	AtModelLimit []string `json:"at_model_limit"`
-	QuantisedAsFast      []CardSpeed `json:"quantised_as_fast"`
+	AtModelLimit    []string    `json:"at_model_limit"`
+	QuantisedAsFast []CardSpeed `json:"quantised_as_fast"`
 	// Versus sets a precision smaller than FP8 against FP8 on this card;
 	// null for FP8 and larger.
 	Versus *Versus `json:"versus"`
