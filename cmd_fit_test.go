@@ -128,7 +128,7 @@ func TestFitUsageErrors(t *testing.T) {
 		"bad runtime":                     {[]string{"fit", "qwen3-32b", "--runtime", "tgi"}, "--runtime"},
 		"bad kv dtype":                    {[]string{"fit", "qwen3-32b", "--kv-dtype", "int4"}, "--kv-dtype"},
 		"bad tp":                          {[]string{"fit", "qwen3-32b", "--tp", "0"}, "--tp"},
-		"heads do not split":              {[]string{"fit", "qwen3-32b", "--tp", "3"}, "do not split over 3 GPUs"},
+		"heads do not split":              {[]string{"fit", "qwen3-32b", "--tp", "3"}, "64 attention heads do not split over 3 GPUs: tensor parallelism needs a count that divides them (1, 2, 4 or 8)"},
 		"gguf under vllm":                 {[]string{"fit", "qwen3-32b", "--precision", "q4_k_m", "--runtime", "vllm"}, "GGUF types run under llama.cpp"},
 		"bad free":                        {[]string{"fit", "qwen3-32b", "--free", "lots"}, "--free"},
 		"model and config":                {[]string{"fit", "qwen3-32b", "--config", "/tmp"}, "not both"},
@@ -164,4 +164,37 @@ func TestFitLaunchLinesFollowTheirOwnRuntime(t *testing.T) {
 	assert.Nil(t, l["vllm"], "too big: no line")
 	assert.Nil(t, l["llama.cpp"])
 	assert.Contains(t, notes, "no vLLM command line: too big for this card at bf16 under vllm")
+}
+
+// What fit and models print says what is true, in words: no internal
+// status names, no "bad request", a term whose figure its source explains,
+// and an fp32 checkpoint's 16-bit weights explained.
+func TestFitAndModelsSayItInWords(t *testing.T) {
+	code, out, errOut := runCLI(t, noGPU, "--gpu", rtxPro, "fit", "qwen3-32b", "--precision", "bf16", "--free", "50GiB")
+	require.Equal(t, 0, code, errOut)
+	for _, internal := range []string{"needs-freeing:", "fits-shorter:", "too-big:", "fits:"} {
+		assert.NotContains(t, out, internal)
+	}
+	graphs := ""
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, "CUDA graphs") {
+			graphs = l
+		}
+	}
+	assert.Contains(t, graphs, "1.5 GiB taken, above the 0.91–1.14 GiB logged at TP1", "the figure and its source agree")
+
+	code, out, errOut = runCLI(t, noGPU, "--gpu", rtxPro, "--context", "8k", "fit", "microsoft/Phi-3-medium-4k-instruct")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "Fits now at its whole context, 4K (the model's own maximum)", "limited by the model, not by memory")
+	assert.Contains(t, out, "--max-model-len 4096")
+
+	code, out, errOut = runCLI(t, noGPU, "models", "--no-scan")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "fp32*")
+	assert.Contains(t, out, "* an fp32 checkpoint: vLLM and llama.cpp load it at 16 bits")
+
+	code, out, errOut = runCLI(t, noGPU, "--gpu", "RTX 4090", "--context", "128k", "cards", "--precision", "bf16")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "Price: $1,599; no model of the catalogue fits it at this precision and context.")
+	assert.NotContains(t, out, "- a fitting model")
 }

@@ -3,6 +3,8 @@ package fit
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 )
 
 // Request is what to grade a model for.
@@ -56,7 +58,17 @@ type Estimate struct {
 
 // ErrBadRequest marks a request that cannot be graded, such as a context
 // of 0 tokens or heads that do not split over the GPUs.
-var ErrBadRequest = errors.New("bad request")
+var ErrBadRequest = errors.New("the request cannot be graded")
+
+// requestError is a request that cannot be graded, said in words of its
+// own; errors.Is finds ErrBadRequest in it.
+type requestError struct{ msg string }
+
+// Error is the reason alone.
+func (e *requestError) Error() string { return e.msg }
+
+// Is makes errors.Is(err, ErrBadRequest) hold.
+func (e *requestError) Is(target error) bool { return target == ErrBadRequest }
 
 // Estimate works out what m needs under r.
 func (m Model) Estimate(r Request) (Estimate, error) {
@@ -124,7 +136,7 @@ func (s *shape) needInto(n *needs, r Request, w int64, ctx int) error {
 		return fmt.Errorf("context of %d tokens: %w", ctx, ErrBadRequest)
 	}
 	if r.TP > 1 && (s.heads%r.TP != 0) {
-		return fmt.Errorf("%d attention heads do not split over %d GPUs: %w", s.heads, r.TP, ErrBadRequest)
+		return &requestError{fmt.Sprintf("%d attention heads do not split over %d GPUs: tensor parallelism needs a count that divides them (%s)", s.heads, r.TP, divisors(s.heads))}
 	}
 	tp := int64(r.TP)
 	rep := s.replicatedElems() * 2
@@ -140,4 +152,19 @@ func (s *shape) needInto(n *needs, r Request, w int64, ctx int) error {
 	n.inside = n.weights + n.kv
 	s.overheads(n, r, ctx)
 	return nil
+}
+
+// divisors lists the GPU counts tensor parallelism can split n heads over,
+// up to 8: "1, 2, 4 or 8".
+func divisors(n int) string {
+	var ds []string
+	for d := 1; d <= 8 && d <= n; d++ {
+		if n%d == 0 {
+			ds = append(ds, strconv.Itoa(d))
+		}
+	}
+	if len(ds) < 2 {
+		return "1"
+	}
+	return strings.Join(ds[:len(ds)-1], ", ") + " or " + ds[len(ds)-1]
 }

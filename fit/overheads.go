@@ -77,10 +77,10 @@ func (s *shape) overheads(n *needs, r Request, ctx int) {
 		n.term(SafetyMarginTerm, wkv*marginPct/100+marginBase, srcMargin, false)
 		if r.TP > 1 {
 			n.term("CUDA context and NCCL", vllmOutsideTPn, "1.53 GiB at TP2, "+srcPlanner, true)
-			n.term("CUDA graphs", vllmGraphsTPn, "2.4 GiB a card at TP4 (vllm#7553); 1.79 at TP2, "+srcPlanner, true)
+			n.term("CUDA graphs", vllmGraphsTPn, "2.5 GiB taken: 2.4 GiB a card at TP4 (vllm#7553), 1.61–1.79 at TP2, "+srcPlanner, true)
 		} else {
 			n.term("CUDA context", vllmOutsideTP1, "0.51 GiB at TP1, "+srcPlanner, true)
-			n.term("CUDA graphs", vllmGraphsTP1, "at most 1.14 GiB at TP1, "+srcPlanner, true)
+			n.term("CUDA graphs", vllmGraphsTP1, "1.5 GiB taken, above the 0.91–1.14 GiB logged at TP1, "+srcPlanner, true)
 		}
 	case LlamaCpp:
 		// Compute buffer with flash attention: the f32 logits of one

@@ -450,7 +450,11 @@ func printCheaper(w *bytes.Buffer, v fit.CardVerdict, name func(string) string) 
 		fmt.Fprintln(w, "    so no card can be called cheaper.")
 		return
 	}
-	fmt.Fprintf(w, "  Price: %s, %s a fitting model.\n", usd(v.PriceUSD), money(perModel(v)))
+	if v.Card.FittingModels() == 0 {
+		fmt.Fprintf(w, "  Price: %s; no model of the catalogue fits it at this precision and context.\n", usd(v.PriceUSD))
+	} else {
+		fmt.Fprintf(w, "  Price: %s, %s a fitting model.\n", usd(v.PriceUSD), money(perModel(v)))
+	}
 	var same, more, fewer []string
 	for _, d := range v.Cheaper {
 		label := d.Card.Name + " " + usd(d.Card.PriceUSD)

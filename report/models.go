@@ -102,6 +102,7 @@ func WriteModelsText(w io.Writer, rows []ModelRow) error {
 	var b bytes.Buffer
 	tw := tabwriter.NewWriter(&b, 2, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "MODEL\tFROM\tPARAMS\tACTIVE\tNATIVE\tWEIGHTS\tMAX CONTEXT\tKV/1K TOKENS\tLAYERS")
+	fp32 := false
 	for _, r := range rows {
 		if r.Status != "ready" {
 			fmt.Fprintf(tw, "%s\t%s\t%s\n", r.ID, r.Origin, *r.Problem)
@@ -115,10 +116,17 @@ func WriteModelsText(w io.Writer, rows []ModelRow) error {
 		if r.MaxContext > 0 {
 			ctx = fit.FormatContext(r.MaxContext)
 		}
+		native := r.NativePrecision
+		if native == "fp32" && r.Format != "gguf" {
+			native, fp32 = "fp32*", true
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.0f MiB\t%s\n", listedName(r), from(r), billions(r.Params), active,
-			r.NativePrecision, fit.FormatGiB(r.WeightsBytes), ctx, float64(r.KVBytesPer1KTokens)/(1<<20), layers(r.Layers))
+			native, fit.FormatGiB(r.WeightsBytes), ctx, float64(r.KVBytesPer1KTokens)/(1<<20), layers(r.Layers))
 	}
 	tw.Flush() // into a bytes.Buffer: cannot fail
+	if fp32 {
+		fmt.Fprintln(&b, "* an fp32 checkpoint: vLLM and llama.cpp load it at 16 bits, and its weights are sized so")
+	}
 	return flush(w, &b)
 }
 
