@@ -35,7 +35,6 @@ func TestCatalogueFilesFollowTheInputRules(t *testing.T) {
 		"cards from a directory": {[]string{"--gpus", t.TempDir(), "snapshot", "--gpu", "4090"}, "is a directory"},
 		"an escape in an id":     {[]string{"--models", hostile, "models"}, `field "id"`},
 		"no default card, UI":    {[]string{"--gpus", noDefault}, "has no \"RTX PRO 6000 Blackwell Workstation\""},
-		"no default card, cards": {[]string{"--gpus", noDefault, "cards"}, "choose a card with --gpu NAME"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

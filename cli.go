@@ -17,7 +17,7 @@ import (
 type CLI struct {
 	Globals
 
-	UI       uiCmd       `cmd:"" default:"withargs" hidden:"" help:"Run the live terminal UI (the default)."`
+	UI       uiCmd       `cmd:"" default:"withargs" help:"The live terminal UI: what runs with no command, taking --log, --no-bell and --prometheus (headroom ui --help)."`
 	Snapshot snapshotCmd `cmd:"" help:"Take one sample of the GPU, overlay the fit matrix, print it and exit."`
 	Fit      fitCmd      `cmd:"" help:"Show one model's memory breakdown and whether it fits."`
 	Models   modelsCmd   `cmd:"" help:"List the model catalogue."`

@@ -31,6 +31,18 @@ func (c *cardsCmd) Run(a *app) error {
 		return err
 	}
 	j, err := c.judged(a)
+	var nv noVerdict
+	if errors.As(err, &nv) {
+		t, err := fit.CompareCards(models, catalog.Specs(cards), r)
+		if err != nil {
+			return usageError{fmt.Errorf("--precision %s --runtime %s: %w", r.Precision, r.Runtime, err)}
+		}
+		rep := report.NewCardsWithoutVerdict(t, nv.why, models)
+		if c.JSON {
+			return report.WriteJSON(a.stdout, rep)
+		}
+		return report.WriteCardsText(a.stdout, rep)
+	}
 	if err != nil {
 		return err
 	}
@@ -76,7 +88,8 @@ func (c *cardsCmd) judged(a *app) (report.Judged, error) {
 	fallback := func(why string) (report.Judged, error) {
 		cd, err := a.defaultCard()
 		if err != nil {
-			return report.Judged{}, usageError{fmt.Errorf("%s; %w", why, err)}
+			// The table stands without a verdict: say why, once.
+			return report.Judged{}, noVerdict{fmt.Sprintf("%s, and %s", why, oneLine(err.Error()))}
 		}
 		return report.Judged{Card: cd, ChosenBy: report.ChosenDefault, Note: why}, nil
 	}
@@ -113,3 +126,11 @@ func (c *cardsCmd) judged(a *app) (report.Judged, error) {
 	}
 	return j, nil
 }
+
+// noVerdict is a comparison with no card to judge: no live GPU, and a
+// card catalogue without the default card. The table is printed; the
+// verdict is replaced by why.
+type noVerdict struct{ why string }
+
+// Error is why.
+func (e noVerdict) Error() string { return e.why }

@@ -332,10 +332,12 @@ func TestCardsVerdictFollowsTheCatalogue(t *testing.T) {
 		entry("Beta 96", "103079215104", "1000000000000", "5000") + ",\n" +
 		entry("Gamma 192", "206158430208", "null", "null") + "\n]\n"
 	require.NoError(t, os.WriteFile(file, []byte(cat), 0o644))
-	code, _, errOut := runCLI(t, noGPU, "--gpus", file, "cards")
-	assert.Equal(t, 2, code, "no GPU, and no default card in this catalogue")
-	assert.Contains(t, errOut, "--gpu NAME")
-	code, out, errOut := runCLI(t, noGPU, "--gpus", file, "--gpu", "Beta 96", "cards", "--precision", "bf16")
+	code, out, errOut := runCLI(t, noGPU, "--gpus", file, "cards")
+	assert.Equal(t, 0, code, "no GPU, and no default card in this catalogue: the table, without a verdict")
+	assert.Contains(t, words(out), "No verdict:")
+	assert.Contains(t, words(out), "--gpu NAME")
+	assert.Contains(t, out, "Gamma 192")
+	code, out, errOut = runCLI(t, noGPU, "--gpus", file, "--gpu", "Beta 96", "cards", "--precision", "bf16")
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "In its class: 2nd of 3 workstation cards by models fitted; Gamma 192 fit more")
 	assert.Contains(t, out, "Price: $5,000")
@@ -378,4 +380,24 @@ func BenchmarkCardsCommand(b *testing.B) {
 			b.Fatal(errOut.String())
 		}
 	}
+}
+
+// A card catalogue without the default card, and no GPU: the table is
+// printed, and one line says why there is no verdict.
+func TestCardsWithoutADefaultCardPrintsTheTable(t *testing.T) {
+	gpus := writeFile(t, "gpus.json", `[{"name":"Test 48","class":"workstation","memory_bytes":51539607552,"nvml":true,"source":{"memory":"a test card"}}]`)
+	code, out, errOut := runCLI(t, noGPU, "--gpus", gpus, "cards")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "Test 48")
+	assert.Contains(t, words(out), "No verdict: no live GPU")
+	assert.Contains(t, words(out), `has no "RTX PRO 6000 Blackwell Workstation"`)
+	assert.NotContains(t, out, "Verdict for")
+
+	code, out, errOut = runCLI(t, noGPU, "--gpus", gpus, "cards", "--json")
+	require.Equal(t, 0, code, errOut)
+	var rep map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	assert.Nil(t, rep["verdict"])
+	assert.Contains(t, rep["no_verdict"], "no live GPU")
+	assert.Len(t, rep["cards"], 1)
 }

@@ -131,6 +131,7 @@ func TestFitUsageErrors(t *testing.T) {
 		"heads do not split":              {[]string{"fit", "qwen3-32b", "--tp", "3"}, "64 attention heads do not split over 3 GPUs: tensor parallelism needs a count that divides them (1, 2, 4 or 8)"},
 		"gguf under vllm":                 {[]string{"fit", "qwen3-32b", "--precision", "q4_k_m", "--runtime", "vllm"}, "GGUF types run under llama.cpp"},
 		"bad free":                        {[]string{"fit", "qwen3-32b", "--free", "lots"}, "--free"},
+		"free without a unit":             {[]string{"fit", "qwen3-32b", "--free", "80"}, "--free: \"80\" has no unit: give one of GiB, GB"},
 		"model and config":                {[]string{"fit", "qwen3-32b", "--config", "/tmp"}, "not both"},
 		"missing config":                  {[]string{"fit", "--config", "/nonexistent/config.json"}, "--config"},
 	})

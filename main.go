@@ -62,7 +62,8 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	var cli CLI
 	parser, err := kong.New(&cli,
 		kong.Name("headroom"),
-		kong.Description("Which large language models fit, right now, in your GPU's free memory."),
+		kong.Description("Which large language models fit, right now, in your GPU's free memory.\n\n"+
+			"With no command headroom opens the live terminal UI (the ui command below); every other command prints once and exits."),
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(c int) { panic(exitCode(c)) }),
 		kong.Vars{"version": versionString()},

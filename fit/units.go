@@ -57,21 +57,25 @@ func FormatContext(n int) string {
 // Gi, Ti, with or without B) are binary; SI suffixes (K, M, G, T, with or
 // without B) are decimal, as in Kubernetes quantities and disk sizes.
 var sizeUnits = map[string]float64{
-	"": 1, "b": 1,
+	"b": 1,
 	"k": 1e3, "kb": 1e3, "m": 1e6, "mb": 1e6, "g": 1e9, "gb": 1e9, "t": 1e12, "tb": 1e12,
 	"ki": 1 << 10, "kib": 1 << 10, "mi": 1 << 20, "mib": 1 << 20,
 	"gi": 1 << 30, "gib": 1 << 30, "ti": 1 << 40, "tib": 1 << 40,
 }
 
-// ParseSize reads a memory size: "80GiB", "80Gi", "96GB", "512MiB",
-// "1.5TiB" or a plain byte count. GiB-style suffixes are binary and
-// GB-style suffixes decimal.
+// ParseSize reads a memory size with its unit: "80GiB", "80Gi", "96GB",
+// "512MiB", "1.5TiB" or "1024B". GiB-style suffixes are binary and
+// GB-style decimal. A bare number is refused: "80" is far more likely
+// meant as 80 GiB than as 80 bytes, and guessing either is wrong.
 func ParseSize(s string) (uint64, error) {
 	t := strings.TrimSpace(s)
 	i := strings.IndexFunc(t, func(r rune) bool { return (r < '0' || r > '9') && r != '.' })
 	num, unit := t, ""
 	if i >= 0 {
 		num, unit = t[:i], strings.ToLower(strings.TrimSpace(t[i:]))
+	}
+	if unit == "" && num != "" {
+		return 0, fmt.Errorf("%q has no unit: give one of GiB, GB, MiB, MB, TiB, TB or B (80GiB is 80 × 2^30 bytes, 96GB is 96 × 10^9)", s)
 	}
 	mult, ok := sizeUnits[unit]
 	if !ok || num == "" {

@@ -47,10 +47,19 @@ func TestFormatContextRoundsDown(t *testing.T) {
 	assert.Equal(t, "1000", FormatContext(1000))
 }
 
+// A size without a unit is refused, naming the units: --free 80 is not
+// 80 bytes.
+func TestParseSizeWantsAUnit(t *testing.T) {
+	_, err := ParseSize("80")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "has no unit")
+	assert.Contains(t, err.Error(), "GiB")
+}
+
 func TestParseSize(t *testing.T) {
 	good := map[string]uint64{
 		"80GiB": 80 << 30, "80Gi": 80 << 30, "96GB": 96e9, "512MiB": 512 << 20, "1.5TiB": 3 << 39,
-		"1024": 1024, "10 GiB": 10 << 30, "2g": 2e9, "7b": 7,
+		"1024B": 1024, "10 GiB": 10 << 30, "2g": 2e9, "7b": 7,
 	}
 	for in, want := range good {
 		t.Run(in, func(t *testing.T) {
@@ -59,7 +68,7 @@ func TestParseSize(t *testing.T) {
 			assert.Equal(t, want, got)
 		})
 	}
-	for _, in := range []string{"", "GiB", "12x", "-1GiB", "1.2.3G", "99999999999TiB"} {
+	for _, in := range []string{"", "GiB", "12x", "-1GiB", "1.2.3G", "99999999999TiB", "80", "1024"} {
 		t.Run("bad "+in, func(t *testing.T) {
 			_, err := ParseSize(in)
 			assert.Error(t, err)

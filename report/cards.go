@@ -47,7 +47,10 @@ type Cards struct {
 	CatalogueSize  int           `json:"catalogue_models"`
 	ReferenceModel *string       `json:"reference_model"`
 	Cards          []CardLine    `json:"cards"`
-	Verdict        CardVerdict   `json:"verdict"`
+	// Verdict is on the judged card; null, with NoVerdict saying why,
+	// when no card could be judged.
+	Verdict   *CardVerdict `json:"verdict"`
+	NoVerdict *string      `json:"no_verdict"`
 
 	table   fit.CardTable // for the text
 	verdict fit.CardVerdict
@@ -161,6 +164,21 @@ type CardSpeed struct {
 	JudgedTokensPerS   float64       `json:"judged_tokens_per_s"`
 }
 
+// NewCardsWithoutVerdict is the report of the comparison t alone, when no
+// card can be judged, and why.
+func NewCardsWithoutVerdict(t fit.CardTable, why string, models []fit.Model) Cards {
+	rep := Cards{Precision: t.Request.Precision, Runtime: t.Request.Runtime, Context: t.Request.Context,
+		CatalogueSize: len(models), ReferenceModel: absent.Null(t.Reference), Cards: make([]CardLine, len(t.Rows)),
+		NoVerdict: &why, table: t, names: make(map[string]string, len(models))}
+	for _, m := range models {
+		rep.names[m.ID] = m.Name
+	}
+	for i, r := range t.Rows {
+		rep.Cards[i] = cardLine(r, Judged{})
+	}
+	return rep
+}
+
 // NewCards is the report of the comparison t and the verdict v on the
 // judged card j. pricePaid says v's price came from --price.
 func NewCards(t fit.CardTable, v fit.CardVerdict, j Judged, pricePaid bool, models []fit.Model) Cards {
@@ -206,7 +224,7 @@ func NewCards(t fit.CardTable, v fit.CardVerdict, j Judged, pricePaid bool, mode
 	if v.Versus != "" {
 		vj.Versus = &Versus{v.Versus, list(v.VersusGained)}
 	}
-	rep.Verdict = vj
+	rep.Verdict = &vj
 	return rep
 }
 
@@ -293,6 +311,14 @@ func writeCards(w *bytes.Buffer, rep Cards) {
 		wrap(w, "", strings.Fields(n), "  ")
 	}
 	fmt.Fprintln(w)
+	if rep.Verdict == nil {
+		why := ""
+		if rep.NoVerdict != nil {
+			why = *rep.NoVerdict
+		}
+		wrap(w, "No verdict: "+why, nil, "  ")
+		return
+	}
 	writeVerdict(w, t, v, j, name, models)
 }
 
