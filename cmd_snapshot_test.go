@@ -255,7 +255,7 @@ func TestSnapshotWithoutAGPUExitsThree(t *testing.T) {
 	} else {
 		assert.Contains(t, errOut, "built without cgo")
 	}
-	assert.Contains(t, errOut, "--gpu NAME")
+	assert.Contains(t, errOut, "use --gpu NAME to plan for a card, or --demo", "says what to do instead")
 }
 
 func TestSnapshotTextAndJSONAgreeOnWhatCannotBeGraded(t *testing.T) {
