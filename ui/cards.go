@@ -24,6 +24,7 @@ type cardsView struct {
 	done   bool
 	table  fit.CardTable
 	err    error
+	top    int // the first row shown: j and k scroll
 }
 
 // cardsContext is the context the comparison uses: one length for every
@@ -52,7 +53,7 @@ func (c *cardsView) update(r fit.Request, live catalog.Card) {
 }
 
 // View draws the table into c.height lines at most.
-func (c cardsView) View() []string {
+func (c *cardsView) View() []string {
 	s := c.styles
 	r := c.req
 	title := fmt.Sprintf("Cards, graded empty: %s · %s · %s context (v closes)", r.Precision, r.Runtime, fit.FormatContext(r.Context))
@@ -65,12 +66,13 @@ func (c cardsView) View() []string {
 	}
 	lines = append(lines, s.Faint.Render(fmt.Sprintf("  %-30s %-11s %7s %5s  %-24s %6s %7s",
 		"CARD", "CLASS", "MEMORY", "FITS", "LARGEST THAT FITS", "Q32B/s", "$/GB")))
+	var rows []string
 	for _, row := range c.table.Rows {
 		l := cardLine(row)
 		if row.Card.Name == c.live.Name {
 			l = s.Title.Render("▶ " + l[2:])
 		}
-		lines = append(lines, l)
+		rows = append(rows, l)
 	}
 	notes := []string{"Q32B/s: estimated decode tokens/s of " + fit.ReferenceModel + " at native precision; * unified memory, not monitorable by NVML"}
 	if c.live.Unlisted {
@@ -79,12 +81,24 @@ func (c cardsView) View() []string {
 	if slices.ContainsFunc(c.table.Rows, func(r fit.CardRow) bool { return r.WeightOnly }) {
 		notes = append(notes, fmt.Sprintf("‡ runs %s weight-only, without its tensor cores: same memory, slower prefill", r.Precision))
 	}
+	// The rows scroll (j, k) in what the title, the header and the notes
+	// leave; a line says which are shown when not all are.
+	room := c.height - len(lines) - len(notes)
+	if room < len(rows) {
+		room--
+	}
+	room = max(room, 1)
+	c.top = max(min(c.top, len(rows)-room), 0)
+	end := min(c.top+room, len(rows))
+	lines = append(lines, rows[c.top:end]...)
+	if c.top > 0 || end < len(rows) {
+		lines = append(lines, s.Faint.Render(fmt.Sprintf("  cards %d–%d of %d · j/k scroll", c.top+1, end, len(rows))))
+	}
 	for _, n := range notes {
 		lines = append(lines, s.Faint.Render(n))
 	}
 	if len(lines) > c.height {
-		hidden := len(lines) - c.height + 1
-		lines = append(lines[:max(c.height-1, 0)], s.Faint.Render(fmt.Sprintf("  … %d more", hidden)))
+		lines = lines[:max(c.height, 0)]
 	}
 	return lines
 }

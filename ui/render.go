@@ -8,6 +8,7 @@ import (
 
 	"github.com/headroom-dev/headroom/catalog"
 	"github.com/headroom-dev/headroom/fit"
+	"github.com/headroom-dev/headroom/gpu"
 )
 
 // compose draws the whole screen for the current size and state. It runs
@@ -55,7 +56,7 @@ func (m *Model) body(w, h int, full bool) []string {
 	if m.showHelp {
 		m.help.SetWidth(w)
 		lines := strings.Split(m.help.FullHelpView(m.com.keys.FullHelp()), "\n")
-		lines = append(lines, "")
+		lines = append(lines, "", m.com.styles.Faint.Render("esc or ? closes this help"), "")
 		for _, l := range m.placesHelp() {
 			lines = append(lines, m.com.styles.Faint.Render(clip(oneLine(l), w)))
 		}
@@ -196,21 +197,55 @@ func (m *Model) narrow(w, h int) []string {
 	} else {
 		lines = append(lines, m.header.noDevice())
 	}
-	lines = append(lines, s.Faint.Render(fmt.Sprintf("loadable now · %s · %s:", m.sel.contextLabel(), m.sel.runtimeName())))
+	if m.showHelp {
+		return append(lines, m.narrowHelp(w, h-len(lines))...)
+	}
+	lines = append(lines, s.Faint.Render(m.modeTag()+fmt.Sprintf("loadable now · %s · %s:", m.sel.contextLabel(), m.sel.runtimeName())))
 	ok := m.matrix.fitting()
 	if len(ok) == 0 && m.matrix.grid.graded {
 		lines = append(lines, s.Faint.Render("nothing fits in the free memory now"))
 	}
-	for n, l := range ok {
-		if len(lines) == h-1 && n < len(ok)-1 {
-			lines = append(lines, s.Faint.Render(fmt.Sprintf("+%d more", len(ok)-n)))
-			break
-		}
+	// j and k scroll the list; the last line says how.
+	m.narrowTop = max(min(m.narrowTop, len(ok)-1), 0)
+	shown := 0
+	for n := m.narrowTop; n < len(ok) && len(lines) < h-1; n++ {
+		l := ok[n]
 		v := m.matrix.verdict(l.model, l.precision)
 		lines = append(lines, statusStyle(s, v).Render(fit1(cellText(v), cellWidth-1))+" "+
 			m.matrix.models[l.model].Name+" "+s.Faint.Render(string(l.precision)))
+		shown++
+	}
+	more := ""
+	if m.narrowTop > 0 || m.narrowTop+shown < len(ok) {
+		more = fmt.Sprintf("%d–%d of %d · j/k scroll · ", m.narrowTop+1, m.narrowTop+shown, len(ok))
+	}
+	return append(lines, s.Faint.Render(clip(more+"? keys · q quit", w)))
+}
+
+// narrowHelp is the keys, one a line, for a small pane.
+func (m *Model) narrowHelp(w, h int) []string {
+	lines := []string{m.com.styles.Title.Render("keys (? or esc closes, q quits)")}
+	for _, col := range m.com.keys.FullHelp() {
+		for _, k := range col {
+			if len(lines) >= h {
+				return lines
+			}
+			lines = append(lines, clip(fmt.Sprintf("%-7s %s", k.Help().Key, k.Help().Desc), w))
+		}
 	}
 	return lines
+}
+
+// modeTag marks a screen that is not a live reading, for the layouts too
+// small for the banner: "planning · " or "demo · ".
+func (m *Model) modeTag() string {
+	switch m.snap.Source {
+	case gpu.KindPlanning:
+		return "planning · "
+	case gpu.KindDemo:
+		return "demo · "
+	}
+	return ""
 }
 
 // summary is the one line a very small pane gets.
@@ -222,5 +257,5 @@ func (m *Model) summary() string {
 	case !ok:
 		return "headroom: waiting"
 	}
-	return fmt.Sprintf("GPU%d %s/%sG free · %d fit", d.Index, short(d.Memory.Free), short(d.Memory.Total), len(m.matrix.fitting()))
+	return m.modeTag() + fmt.Sprintf("GPU%d %s/%sG free · %d fit", d.Index, short(d.Memory.Free), short(d.Memory.Total), len(m.matrix.fitting()))
 }

@@ -77,6 +77,8 @@ type Model struct {
 	scan      *local.Result  // the last scan's; nil before one ends
 	scanning  bool           // a scan is running
 
+	narrowTop int // the first model the narrow layout's list shows
+
 	screen string // the last composed screen; View returns it unchanged
 }
 

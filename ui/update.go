@@ -15,9 +15,21 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	if m.filtering {
 		return m.filterKey(msg)
 	}
+	narrow := layoutFor(m.com.width, m.com.height) == layoutNarrow
 	switch {
 	case key.Matches(msg, k.Quit):
 		return tea.Quit
+	case key.Matches(msg, k.Dismiss) && (m.showHelp || m.showCards || m.showFleet || m.showProcs):
+		// esc closes whatever is open over the matrix.
+		m.showHelp, m.showCards, m.showFleet, m.showProcs = false, false, false, false
+	case key.Matches(msg, k.Up) && narrow:
+		m.narrowTop = max(m.narrowTop-1, 0)
+	case key.Matches(msg, k.Down) && narrow:
+		m.narrowTop++
+	case key.Matches(msg, k.Up) && m.showCards:
+		m.cards.top = max(m.cards.top-1, 0)
+	case key.Matches(msg, k.Down) && m.showCards:
+		m.cards.top++
 	case key.Matches(msg, k.Up):
 		m.matrix.move(-1)
 	case key.Matches(msg, k.Down):
@@ -47,9 +59,11 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		m.sel.tp = !m.sel.tp
 		m.regrade()
 	case key.Matches(msg, k.NextGPU):
-		if n := len(m.snap.Devices); n > 0 {
-			m.sel.gpu = (m.sel.gpu + 1) % n
+		if n := len(m.snap.Devices); n < 2 {
+			m.flash = "g moves to the next GPU: there is only one"
+			return nil
 		}
+		m.sel.gpu = (m.sel.gpu + 1) % len(m.snap.Devices)
 		m.regrade()
 	case key.Matches(msg, k.Sort):
 		m.matrix.cycleSort()

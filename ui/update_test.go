@@ -408,3 +408,48 @@ func TestCardsViewMarksWeightOnlyCards(t *testing.T) {
 	assert.NotContains(t, lineWith(m, "RTX PRO 6000 Blackwell Workst"), "‡", "Blackwell has")
 	assert.Contains(t, screen(m), "‡ runs nvfp4 weight-only")
 }
+
+// At every size a planned or demo screen says so, and the keys work: the
+// narrow list scrolls with j and k and shows the keys on ?, esc closes
+// what is open, the card view scrolls, and g with one GPU says why it does
+// nothing.
+func TestSmallPanesKeepTheirMarkAndTheirKeys(t *testing.T) {
+	for _, size := range [][2]int{{20, 5}, {30, 3}, {50, 14}} {
+		m := newTestModel(t, catalogue(t), size[0], size[1], planningSnapshot(t))
+		assert.Contains(t, screen(m), "planning", "%dx%d", size[0], size[1])
+		m = newTestModel(t, catalogue(t), size[0], size[1], demoSnapshot(t))
+		assert.Contains(t, screen(m), "demo", "%dx%d", size[0], size[1])
+	}
+
+	m := newTestModel(t, catalogue(t), 50, 14, liveSnapshot(0))
+	first := lineWith(m, "j/k scroll")
+	require.NotEmpty(t, first, "the list says it scrolls")
+	assert.Contains(t, first, "1–")
+	m = press(m, "j", "j")
+	assert.Contains(t, lineWith(m, "j/k scroll"), "3–", "j scrolls the narrow list")
+	m = press(m, "k")
+	assert.Contains(t, lineWith(m, "j/k scroll"), "2–")
+	m = press(m, "?")
+	assert.Contains(t, screen(m), "keys (? or esc closes, q quits)")
+	assert.Contains(t, screen(m), "c       context")
+	m = press(m, "esc")
+	assert.NotContains(t, screen(m), "keys (? or esc closes", "esc closes the keys")
+
+	m = newTestModel(t, catalogue(t), 120, 40, liveSnapshot(0))
+	m = press(m, "?")
+	assert.Contains(t, screen(m), "esc or ? closes this help")
+	m = press(m, "esc")
+	assert.NotContains(t, screen(m), "esc or ? closes this help")
+	m = press(m, "g")
+	assert.Contains(t, screen(m), "g moves to the next GPU: there is only one")
+
+	m = newTestModel(t, catalogue(t), 120, 24, liveSnapshot(0))
+	m = press(m, "v")
+	top := lineWith(m, "j/k scroll")
+	require.NotEmpty(t, top, "more cards than rows: the view says it scrolls")
+	assert.Contains(t, top, "cards 1–")
+	m = press(m, "j", "j")
+	assert.Contains(t, lineWith(m, "j/k scroll"), "cards 3–")
+	m = press(m, "esc")
+	assert.NotContains(t, screen(m), "Cards, graded empty", "esc closes the card view")
+}
