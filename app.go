@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 
 	"github.com/headroom-dev/headroom/catalog"
 	"github.com/headroom-dev/headroom/fit"
 	"github.com/headroom-dev/headroom/gpu"
 	"github.com/headroom-dev/headroom/local"
+	"github.com/charmbracelet/x/term"
 )
 
 // builtinModels is the model catalogue shipped in the binary.
@@ -193,4 +195,21 @@ func (a *app) card(name string) (catalog.Card, error) {
 		return catalog.Card{}, usageError{fmt.Errorf("--gpu: %w", err)}
 	}
 	return c, nil
+}
+
+// textWidth is the width text output fits: the terminal's, or COLUMNS
+// where it is set (as shells set it), when standard output is a terminal;
+// 0 (every column, lines as long as they are) for a pipe or a file.
+func (a *app) textWidth() int {
+	f, ok := a.stdout.(*os.File)
+	if !ok || !term.IsTerminal(f.Fd()) {
+		return 0
+	}
+	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n >= 20 && n <= 10000 {
+		return n
+	}
+	if w, _, err := term.GetSize(f.Fd()); err == nil && w >= 20 {
+		return w
+	}
+	return 0
 }

@@ -41,6 +41,7 @@ func (c *cardsCmd) Run(a *app) error {
 		if c.JSON {
 			return report.WriteJSON(a.stdout, rep)
 		}
+		rep.SetWidth(a.textWidth())
 		return report.WriteCardsText(a.stdout, rep)
 	}
 	if err != nil {
@@ -62,6 +63,7 @@ func (c *cardsCmd) Run(a *app) error {
 	if c.JSON {
 		return report.WriteJSON(a.stdout, rep)
 	}
+	rep.SetWidth(a.textWidth())
 	return report.WriteCardsText(a.stdout, rep)
 }
 

@@ -81,6 +81,7 @@ func (c *fitCmd) Run(a *app) error {
 	if c.JSON {
 		return report.WriteJSON(a.stdout, rep)
 	}
+	rep.SetWidth(a.textWidth())
 	return report.WriteFitText(a.stdout, rep)
 }
 

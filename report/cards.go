@@ -1,13 +1,11 @@
 package report
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/headroom-dev/headroom/catalog"
 	"github.com/headroom-dev/headroom/fit"
@@ -53,6 +51,7 @@ type Cards struct {
 	NoVerdict *string      `json:"no_verdict"`
 
 	table   fit.CardTable // for the text
+	width   int           // the text's width; 0 for any
 	verdict fit.CardVerdict
 	judged  Judged
 	names   map[string]string // model id → name
@@ -164,6 +163,10 @@ type CardSpeed struct {
 	JudgedTokensPerS   float64       `json:"judged_tokens_per_s"`
 }
 
+// SetWidth fits the text to width cells (the terminal's); 0, the
+// default, keeps every column, as for a pipe.
+func (c *Cards) SetWidth(width int) { c.width = max(width, 0) }
+
 // NewCardsWithoutVerdict is the report of the comparison t alone, when no
 // card can be judged, and why.
 func NewCardsWithoutVerdict(t fit.CardTable, why string, models []fit.Model) Cards {
@@ -256,13 +259,13 @@ func steps(t fit.CardTable, ss []fit.CardStep) []CardStep {
 // WriteCardsText writes the comparison table, then the verdict. Every
 // statement is built from the comparison and the verdict.
 func WriteCardsText(out io.Writer, c Cards) error {
-	var w bytes.Buffer
+	w := page{width: c.width}
 	writeCards(&w, c)
 	return flush(out, &w)
 }
 
 // writeCards writes the comparison table, then the verdict.
-func writeCards(w *bytes.Buffer, rep Cards) {
+func writeCards(w *page, rep Cards) {
 	t, v, j, names, models := rep.table, rep.verdict, rep.judged, rep.names, rep.CatalogueSize
 	r := t.Request
 	name := func(id string) string { return names[id] }
@@ -271,8 +274,19 @@ func writeCards(w *bytes.Buffer, rep Cards) {
 		ref = name(t.Reference)
 	}
 	fmt.Fprintf(w, "Cards at %s, each empty, one GPU; %d catalogue models\n\n", request(r), models)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "CARD\tCLASS\tMEMORY\tGB/s\tPRICE\tFITS\tLARGEST FITTING\t%s tok/s\tLARGEST tok/s\t$/GB\t$/MODEL\n", ref)
+	// Columns the width cannot hold are left out, least needed first:
+	// $/MODEL, $/GB, LARGEST tok/s, CLASS, GB/s, the reference's tok/s,
+	// PRICE; then the card and model names are shortened.
+	var tb table
+	for _, c := range []struct {
+		head string
+		drop int
+		clip bool
+	}{{"CARD", 0, true}, {"CLASS", 4, false}, {"MEMORY", 0, false}, {"GB/s", 5, false}, {"PRICE", 7, false},
+		{"FITS", 0, false}, {"LARGEST FITTING", 0, true}, {ref + " tok/s", 6, false}, {"LARGEST tok/s", 3, false},
+		{"$/GB", 2, false}, {"$/MODEL", 1, false}} {
+		tb.column(c.head, c.drop, c.clip)
+	}
 	unified, unlisted, weightOnly := false, false, false
 	for _, row := range t.Rows {
 		c := row.Card
@@ -290,12 +304,15 @@ func writeCards(w *bytes.Buffer, rep Cards) {
 		if row.Largest != "" {
 			largest = name(row.Largest)
 		}
-		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", c.Name, mark, orDash(c.Class),
-			fit.FormatGiB(c.MemoryBytes), gbps(c.BandwidthBytesPerS), usd(c.PriceUSD), row.FittingModels(), largest,
-			tps(row.ReferenceTokensPerS), tps(row.LargestTokensPerS), money(row.PricePerGB), money(row.PricePerModel))
+		tb.row(c.Name+mark, orDash(c.Class), fit.FormatGiB(c.MemoryBytes), gbps(c.BandwidthBytesPerS), usd(c.PriceUSD),
+			strconv.Itoa(row.FittingModels()), largest, tps(row.ReferenceTokensPerS), tps(row.LargestTokensPerS),
+			money(row.PricePerGB), money(row.PricePerModel))
 	}
-	tw.Flush() // into a bytes.Buffer: cannot fail
+	left := tb.write(w, rep.width)
 	notes := []string{}
+	if len(left) > 0 {
+		notes = append(notes, "Left out for the terminal's width: "+strings.Join(left, ", ")+" (a wider terminal, a pipe or --json shows them).")
+	}
 	if unified {
 		notes = append(notes, "* unified memory, shared with the CPU: not monitorable by NVML")
 	}
@@ -323,7 +340,7 @@ func writeCards(w *bytes.Buffer, rep Cards) {
 }
 
 // writeVerdict writes the verdict on the judged card.
-func writeVerdict(w *bytes.Buffer, t fit.CardTable, v fit.CardVerdict, j Judged, name func(string) string, models int) {
+func writeVerdict(w *page, t fit.CardTable, v fit.CardVerdict, j Judged, name func(string) string, models int) {
 	c, row := v.Card.Card, v.Card
 	how := map[ChosenBy]string{ChosenLive: "the live GPU", ChosenFlag: "--gpu", ChosenDefault: "the default card", ChosenDemo: "the demo's card"}[j.ChosenBy]
 	fmt.Fprintf(w, "Verdict for %s (%s)\n", c.Name, how)
@@ -392,7 +409,7 @@ func writeVerdict(w *bytes.Buffer, t fit.CardTable, v fit.CardVerdict, j Judged,
 
 // printVersus writes what the precision fits on the judged card over
 // FP8, and whether the card runs it weight-only.
-func printVersus(w *bytes.Buffer, t fit.CardTable, v fit.CardVerdict, name func(string) string) {
+func printVersus(w *page, t fit.CardTable, v fit.CardVerdict, name func(string) string) {
 	p := t.Request.Precision
 	if v.Card.WeightOnly {
 		wrap(w, fmt.Sprintf("  It runs %s weight-only, without the format's tensor cores: the same memory as on a newer card, slower prefill.", p), nil, "    ")
@@ -420,7 +437,7 @@ func modelLimit(t fit.CardTable, id string) int {
 
 // printReferenceSpeeds writes the reference model's decode speed on
 // cards, when it is known on any of them.
-func printReferenceSpeeds(w *bytes.Buffer, t fit.CardTable, cards []fit.CardSpec, name func(string) string) {
+func printReferenceSpeeds(w *page, t fit.CardTable, cards []fit.CardSpec, name func(string) string) {
 	var speeds []string
 	known := false
 	for _, c := range cards {
@@ -470,16 +487,15 @@ func upClasses(v fit.CardVerdict) []string {
 
 // printCheaper writes which cheaper cards fit the same models and which
 // fit fewer, or why no card can be called cheaper.
-func printCheaper(w *bytes.Buffer, v fit.CardVerdict, name func(string) string) {
+func printCheaper(w *page, v fit.CardVerdict, name func(string) string) {
 	if v.PriceUSD == 0 {
-		fmt.Fprintln(w, "  Price: unknown (no launch price in the catalogue; --price USD judges it at what you paid),")
-		fmt.Fprintln(w, "    so no card can be called cheaper.")
+		wrap(w, "  Price: unknown (no launch price in the catalogue; --price USD judges it at what you paid), so no card can be called cheaper.", nil, "    ")
 		return
 	}
 	if v.Card.FittingModels() == 0 {
-		fmt.Fprintf(w, "  Price: %s; no model of the catalogue fits it at this precision and context.\n", usd(v.PriceUSD))
+		wrap(w, fmt.Sprintf("  Price: %s; no model of the catalogue fits it at this precision and context.", usd(v.PriceUSD)), nil, "    ")
 	} else {
-		fmt.Fprintf(w, "  Price: %s, %s a fitting model.\n", usd(v.PriceUSD), money(perModel(v)))
+		wrap(w, fmt.Sprintf("  Price: %s, %s a fitting model.", usd(v.PriceUSD), money(perModel(v))), nil, "    ")
 	}
 	var same, more, fewer []string
 	for _, d := range v.Cheaper {
@@ -510,7 +526,7 @@ func printCheaper(w *bytes.Buffer, v fit.CardVerdict, name func(string) string) 
 }
 
 // printSpeeds writes where quantised models decode at least as fast.
-func printSpeeds(w *bytes.Buffer, v fit.CardVerdict, name func(string) string) {
+func printSpeeds(w *page, v fit.CardVerdict, name func(string) string) {
 	where := "cheaper cards"
 	if v.PriceUSD == 0 {
 		where = "cards with a known price"

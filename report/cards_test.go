@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/stretchr/testify/assert"
@@ -79,4 +80,28 @@ func TestCardsJSONMarksTheUnlistedCard(t *testing.T) {
 	}
 	assert.Equal(t, len(cards), listed)
 	assert.Len(t, rep.Cards, len(cards)+1)
+}
+
+// In a terminal the table fits its width, leaving out columns in the
+// documented order and saying which; piped (width 0) it keeps them all.
+func TestCardsTableFitsTheTerminal(t *testing.T) {
+	_, cards := catalogues(t)
+	pro, ok := catalog.Match(cards, catalog.DefaultCard)
+	require.True(t, ok)
+	rep := cardsReport(t, fit.Request{Precision: fit.Native, Runtime: fit.VLLM, Context: 8192, TP: 1}, Judged{Card: pro, ChosenBy: ChosenFlag}, 0)
+	var full bytes.Buffer
+	require.NoError(t, WriteCardsText(&full, rep))
+	assert.Contains(t, full.String(), "$/MODEL")
+	assert.NotContains(t, full.String(), "Left out")
+	for _, width := range []int{120, 100, 80} {
+		rep.SetWidth(width)
+		var b bytes.Buffer
+		require.NoError(t, WriteCardsText(&b, rep))
+		for _, l := range strings.Split(b.String(), "\n") {
+			assert.LessOrEqual(t, utf8.RuneCountInString(l), width, "%d columns: %q", width, l)
+		}
+		assert.Contains(t, b.String(), "Left out for the terminal's width: $/MODEL", "the least needed column goes first")
+		assert.Contains(t, b.String(), "FITS", "the count of models stays")
+		assert.Contains(t, b.String(), "Verdict for")
+	}
 }

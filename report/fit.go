@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"slices"
@@ -42,6 +41,7 @@ type Fit struct {
 	Notes        []string    `json:"notes"`
 
 	est     fit.Estimate // for the text
+	width   int          // the text's width; 0 for any
 	verdict fit.Verdict
 	launch  fit.LaunchCommands
 }
@@ -143,7 +143,7 @@ func launchNotes(lc fit.LaunchCommands) []string {
 
 // WriteFitText writes the report as text: the breakdown, then the grade.
 func WriteFitText(w io.Writer, f Fit) error {
-	var b bytes.Buffer
+	b := page{width: f.width}
 	e := f.est
 	tp := ""
 	if f.TP > 1 {
@@ -152,7 +152,13 @@ func WriteFitText(w io.Writer, f Fit) error {
 	fmt.Fprintf(&b, "%s  %s · %s · KV %s · %s context%s\n", f.ID, f.Precision, f.Runtime,
 		f.KVDType, fit.FormatContext(f.Context), tp)
 	line := func(name string, n uint64, src string) {
-		fmt.Fprintln(&b, strings.TrimRight(fmt.Sprintf("  %-28s %10s  %s", name, fit.FormatGiB(n), src), " "))
+		head := fmt.Sprintf("  %-28s %10s  ", name, fit.FormatGiB(n))
+		if f.width <= 0 || len(head)+len(src) <= b.limit() {
+			fmt.Fprintln(&b, strings.TrimRight(head+src, " "))
+			return
+		}
+		// A source too long for the terminal wraps under itself.
+		wrap(&b, head, strings.Fields(src), strings.Repeat(" ", len(head)))
 	}
 	line("weights", e.WeightsBytes, "")
 	line(fmt.Sprintf("KV cache (%d tokens)", e.Context), e.KVBytes, "")
@@ -171,7 +177,7 @@ func WriteFitText(w io.Writer, f Fit) error {
 
 // writeGrade writes the budget, the verdict, the launch lines and the
 // decode estimate.
-func writeGrade(b *bytes.Buffer, f Fit) {
+func writeGrade(b *page, f Fit) {
 	bj, v := f.Budget, f.verdict
 	dev := bj.Device
 	if dev == "" {
@@ -215,3 +221,7 @@ func writeGrade(b *bytes.Buffer, f Fit) {
 			fit.DecodeEfficiency*100, float64(*bj.BandwidthBytesPerS)/1e9)
 	}
 }
+
+// SetWidth fits the text to width cells (the terminal's); 0, the default,
+// keeps each term's source on its line, as for a pipe.
+func (f *Fit) SetWidth(width int) { f.width = max(width, 0) }

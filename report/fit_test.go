@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/stretchr/testify/assert"
@@ -79,4 +80,27 @@ func TestFitLaunchLinesAndNotesAgree(t *testing.T) {
 	rep = fitReport(t, "Qwen/Qwen3-32B", fit.BF16, 8192, pro6000, 20<<30)
 	require.NotNil(t, rep.Launch.VLLM)
 	assert.Contains(t, rep.Notes, "the vLLM command line holds once memory is freed")
+}
+
+// A term's source wraps under itself in a narrow terminal, and stays on
+// one line when piped.
+func TestFitSourcesFitTheTerminal(t *testing.T) {
+	r := fitReport(t, "Qwen/Qwen3-32B", fit.BF16, 8192, pro6000, 95<<30)
+	var piped bytes.Buffer
+	require.NoError(t, WriteFitText(&piped, r))
+	long := 0
+	for _, l := range strings.Split(piped.String(), "\n") {
+		long = max(long, utf8.RuneCountInString(l))
+	}
+	assert.Greater(t, long, 100, "piped, a source stays on its line")
+	r.SetWidth(80)
+	var b bytes.Buffer
+	require.NoError(t, WriteFitText(&b, r))
+	for _, l := range strings.Split(b.String(), "\n") {
+		if strings.HasPrefix(l, "  vllm serve") || strings.HasPrefix(l, "  llama-server") {
+			continue // a command line is not broken
+		}
+		assert.LessOrEqual(t, utf8.RuneCountInString(l), 80, "%q", l)
+	}
+	assert.Contains(t, b.String(), "\n                                           ", "continuation lines under the source column")
 }

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"math"
@@ -119,7 +118,7 @@ func nullString(s string) *string {
 // WriteFleetText writes the fleet's GPUs, then each model's placements:
 // where it fits now, by headroom, and where it would once memory is freed.
 func WriteFleetText(w io.Writer, f Fleet) error {
-	var b bytes.Buffer
+	var b page
 	n, stale := 0, 0
 	for _, h := range f.Hosts {
 		for _, g := range h.GPUs {
@@ -170,7 +169,7 @@ func WriteFleetText(w io.Writer, f Fleet) error {
 }
 
 // writeFleetFit writes one model's line and its placements.
-func writeFleetFit(b *bytes.Buffer, ff FleetFit) {
+func writeFleetFit(b *page, ff FleetFit) {
 	unit := "GPU"
 	if ff.TP {
 		unit = "host"

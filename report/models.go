@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -99,7 +98,7 @@ func modelRow(m fit.Model) ModelRow {
 
 // WriteModelsText writes the listing as a table.
 func WriteModelsText(w io.Writer, rows []ModelRow) error {
-	var b bytes.Buffer
+	var b page
 	tw := tabwriter.NewWriter(&b, 2, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "MODEL\tFROM\tPARAMS\tACTIVE\tNATIVE\tWEIGHTS\tMAX CONTEXT\tKV/1K TOKENS\tLAYERS")
 	fp32 := false
@@ -171,7 +170,7 @@ func from(r ModelRow) string {
 
 // WritePlacesText writes where a scan looked and what it found there.
 func WritePlacesText(w io.Writer, places []local.Place) error {
-	var b bytes.Buffer
+	var b page
 	tw := tabwriter.NewWriter(&b, 2, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "PLACE\tPATH\tFOUND")
 	for _, p := range places {

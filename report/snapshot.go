@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"strconv"
@@ -114,7 +113,7 @@ const topProcesses = 5
 // its memory and top processes, then the models grouped by status at
 // native precision on the GPU the fits are for.
 func WriteSnapshotText(w io.Writer, s Snapshot) error {
-	var b bytes.Buffer
+	var b page
 	for _, n := range s.Notes {
 		wrap(&b, "", strings.Fields(n), "  ")
 	}
@@ -135,7 +134,7 @@ func WriteSnapshotText(w io.Writer, s Snapshot) error {
 }
 
 // writeDevice writes one GPU: its name, memory, load and top processes.
-func writeDevice(b *bytes.Buffer, d gpu.Device) {
+func writeDevice(b *page, d gpu.Device) {
 	fmt.Fprintf(b, "\nGPU %d  %s", d.Index, orNA(d.Name))
 	var facts []string
 	if d.Architecture != "" {
@@ -210,7 +209,7 @@ var statusTitles = []struct {
 }
 
 // writeFits writes the models at native precision grouped by status.
-func writeFits(b *bytes.Buffer, s Snapshot) {
+func writeFits(b *page, s Snapshot) {
 	d := s.Devices[s.FitsDevice]
 	fmt.Fprintf(b, "\nModels at native precision under %s, %s context, on GPU %d (%s free):\n",
 		fit.RuntimeFor(fit.Native, fit.VLLM), fit.FormatContext(s.context), d.Index, gib(d.Memory.Free))

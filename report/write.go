@@ -9,8 +9,24 @@ import (
 	"strings"
 )
 
-// TextWidth is where text output wraps its lists.
+// TextWidth is where text output wraps its lists, or the terminal's
+// width when that is narrower.
 const TextWidth = 100
+
+// page is text being composed, and the width it wraps at: TextWidth, or
+// the terminal's when narrower (0 is TextWidth).
+type page struct {
+	bytes.Buffer
+	width int
+}
+
+// limit is where the page wraps.
+func (p *page) limit() int {
+	if p.width > 0 {
+		return min(p.width, TextWidth)
+	}
+	return TextWidth
+}
 
 // WriteJSON writes v as indented JSON: the one encoder every command's
 // --json uses.
@@ -24,7 +40,7 @@ func WriteJSON(w io.Writer, v any) error {
 }
 
 // flush writes text composed in b to w.
-func flush(w io.Writer, b *bytes.Buffer) error {
+func flush(w io.Writer, b *page) error {
 	if _, err := b.WriteTo(w); err != nil {
 		return fmt.Errorf("writing the output: %w", err)
 	}
@@ -37,15 +53,16 @@ func flush(w io.Writer, b *bytes.Buffer) error {
 // items follow it after one space, or straight on when it ends in one; a
 // head too long for a line is wrapped word by word too. Only a word longer
 // than a line passes TextWidth.
-func wrap(b *bytes.Buffer, head string, items []string, indent string) {
+func wrap(b *page, head string, items []string, indent string) {
+	width := b.limit()
 	line, words := head, items
-	if len(head) > TextWidth {
+	if len(head) > width {
 		line = head[:len(head)-len(strings.TrimLeft(head, " "))]
 		words = append(strings.Fields(head), items...)
 	}
 	for _, wd := range words {
 		switch {
-		case strings.TrimSpace(line) != "" && !(line == head && strings.HasSuffix(head, " ")) && len(line)+1+len(wd) > TextWidth:
+		case strings.TrimSpace(line) != "" && !(line == head && strings.HasSuffix(head, " ")) && len(line)+1+len(wd) > width:
 			// A padded label keeps its first item, however long.
 			b.WriteString(strings.TrimRight(line, " ") + "\n")
 			line = indent + wd

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 
@@ -34,7 +33,7 @@ func TestWritersReturnWriteErrors(t *testing.T) {
 }
 
 func TestWrapKeepsPaddedLabelsAndWrapsLongHeads(t *testing.T) {
-	var b bytes.Buffer
+	var b page
 	wrap(&b, "  fits (2):   ", []string{"a,", "b"}, "              ")
 	assert.Equal(t, "  fits (2):   a, b\n", b.String())
 	b.Reset()
@@ -44,4 +43,10 @@ func TestWrapKeepsPaddedLabelsAndWrapsLongHeads(t *testing.T) {
 	assert.LessOrEqual(t, len(lines[0]), TextWidth)
 	assert.True(t, strings.HasPrefix(lines[1], "    word"), "continuation lines take the indent")
 	assert.Equal(t, 30, strings.Count(b.String(), "word"), "no word is lost")
+
+	narrow := page{width: 40}
+	wrap(&narrow, "  "+strings.Repeat("word ", 30), nil, "    ")
+	for _, l := range strings.Split(strings.TrimSuffix(narrow.String(), "\n"), "\n") {
+		assert.LessOrEqual(t, len(l), 40, "a narrower terminal wraps narrower: %q", l)
+	}
 }
