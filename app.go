@@ -8,11 +8,11 @@ import (
 	"os"
 	"strconv"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/headroom-dev/headroom/catalog"
 	"github.com/headroom-dev/headroom/fit"
 	"github.com/headroom-dev/headroom/gpu"
 	"github.com/headroom-dev/headroom/local"
-	"github.com/charmbracelet/x/term"
 )
 
 // builtinModels is the model catalogue shipped in the binary.
