@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log"
 	"os"
+	"os/exec"
 	"os/signal"
 	"syscall"
 	"time"
@@ -68,7 +69,7 @@ func (c *uiCmd) Run(a *app) error {
 	p := tea.NewProgram(ui.New(ui.Config{
 		Source: src, Models: models, Cards: cards, Scan: a.scanFunc(),
 		Interval: g.Interval, Context: g.Context.Last(), NoColor: g.colorOff(),
-		NoBell: c.NoBell, Log: logger, Fleet: reader, FleetAddress: fleet.Redact(c.Prometheus),
+		NoBell: c.NoBell, Log: logger, Fleet: reader, FleetAddress: fleet.Redact(c.Prometheus), Tmux: tmuxProgram(),
 	}), tea.WithFPS(ui.FPS), tea.WithColorProfile(profile))
 	// bubbletea quits cleanly on SIGINT and SIGTERM; a hangup (the tmux
 	// pane or ssh session closed) must restore the terminal too.
@@ -109,4 +110,17 @@ func openLog(path string) (*log.Logger, func(), error) {
 	l := log.New(f, "headroom ", log.LstdFlags)
 	l.Printf("started")
 	return l, func() { l.Printf("stopped"); f.Close() }, nil
+}
+
+// tmuxProgram is the tmux to copy through when headroom runs inside tmux;
+// "" outside it, or when no tmux program is found.
+func tmuxProgram() string {
+	if os.Getenv("TMUX") == "" {
+		return ""
+	}
+	p, err := exec.LookPath("tmux")
+	if err != nil {
+		return ""
+	}
+	return p
 }

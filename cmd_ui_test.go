@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -186,5 +187,30 @@ func TestNoColorTakesTheColourOutOfTheUI(t *testing.T) {
 			}
 			p.tmux("send-keys", "-t", "e2e", "q")
 		})
+	}
+}
+
+// Inside tmux, whose default set-clipboard drops OSC 52 from programs, y
+// also hands the launch line to tmux: it arrives in tmux's paste buffer,
+// and the screen says which way it went.
+func TestCopyArrivesInTmuxBuffer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs it in tmux; skipped with -short")
+	}
+	card := fakenvml.RTXPro6000()
+	p := startInTmux(t, fakenvml.State{DriverVersion: "580.95.05", CUDAVersion: 13000, Devices: []fakenvml.Device{card}},
+		120, 40, "--context", "8k", "--no-scan")
+	p.waitFor("the matrix", 5*time.Second, func(s string) bool { return strings.Contains(s, "MODEL") })
+	p.tmux("send-keys", "-t", "e2e", "y")
+	s := p.waitFor("the copy reported", 5*time.Second, func(s string) bool { return strings.Contains(s, "copied ") })
+	assert.Contains(t, s, "into tmux's buffer")
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		out, err := exec.Command("tmux", "-S", p.socket, "show-buffer").CombinedOutput()
+		if err == nil && (strings.Contains(string(out), "vllm serve") || strings.Contains(string(out), "llama-server")) {
+			break
+		}
+		require.False(t, time.Now().After(deadline), "the launch line never reached tmux's buffer: %s", out)
+		time.Sleep(50 * time.Millisecond)
 	}
 }

@@ -32,6 +32,9 @@ type Config struct {
 	// --prometheus was given. FleetAddress names it, credentials out.
 	Fleet        FleetReader
 	FleetAddress string
+	// Tmux is the tmux program to copy through when headroom runs inside
+	// tmux ($TMUX set); "" copies by OSC 52 alone.
+	Tmux string
 	// Log receives a line for each failed sample, watch alert and copy;
 	// nil logs nothing. Nothing is ever written to the terminal.
 	Log *log.Logger
@@ -143,6 +146,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		changed, cmd = m.takeSample(msg)
 	case scanMsg:
 		m.takeScan(msg)
+	case copiedMsg:
+		m.takeCopied(msg)
 	case fleetMsg:
 		cmd = m.takeFleet(msg)
 		changed = m.showFleet

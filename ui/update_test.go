@@ -453,3 +453,19 @@ func TestSmallPanesKeepTheirMarkAndTheirKeys(t *testing.T) {
 	m = press(m, "esc")
 	assert.NotContains(t, screen(m), "Cards, graded empty", "esc closes the card view")
 }
+
+// Inside tmux, y copies through tmux too and says which way it went; when
+// tmux refuses, it says the copy went by OSC 52 only.
+func TestCopyThroughTmux(t *testing.T) {
+	m := newTestModel(t, catalogue(t, goldenModels...), 120, 40, liveSnapshot(0))
+	m.cfg.Tmux = "/nonexistent/tmux"
+	m = selectModel(t, m, "Qwen3-32B")
+	next, cmd := m.Update(keyMsg("y"))
+	m = next.(Model)
+	require.NotNil(t, cmd)
+	assert.Contains(t, screen(m), "copying into tmux's buffer")
+	m = update(m, copiedMsg{text: "vllm serve x", err: errors.New("exec: not found")})
+	assert.Contains(t, screen(m), "copied by OSC 52 only (tmux load-buffer failed: exec: not found): vllm serve x")
+	m = update(m, copiedMsg{text: "vllm serve x", how: "into tmux's buffer and, through tmux, the clipboard"})
+	assert.Contains(t, screen(m), "copied into tmux's buffer and, through tmux, the clipboard: vllm serve x")
+}

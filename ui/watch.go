@@ -1,7 +1,11 @@
 package ui
 
 import (
+	"context"
 	"fmt"
+	"os/exec"
+	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -89,7 +93,56 @@ func (m *Model) copyLaunch() tea.Cmd {
 		m.flash = "no launch command for " + f.model.Name + " at " + string(f.request.Precision) + ": " + own.Why
 		return nil
 	}
-	m.flash = "copied (OSC 52): " + cmd
+	if m.cfg.Tmux == "" {
+		m.flash = "copied (OSC 52): " + cmd
+		m.cfg.Log.Print(m.flash)
+		return tea.SetClipboard(cmd)
+	}
+	// tmux's default set-clipboard (external) drops OSC 52 from the
+	// programs inside it: hand the text to tmux itself as well, which
+	// keeps it in its paste buffer and, where allowed, passes it on.
+	m.flash = "copying into tmux's buffer…"
+	return tea.Batch(tea.SetClipboard(cmd), copyToTmux(m.cfg.Tmux, cmd))
+}
+
+// copiedMsg is how a copy through tmux went.
+type copiedMsg struct {
+	text, how string
+	err       error
+}
+
+// copyToTmux loads text into tmux's paste buffer (load-buffer -w also
+// sends it to the outer terminal's clipboard, tmux 3.2 on), off the event
+// loop and bounded in time.
+func copyToTmux(tmux, text string) tea.Cmd {
+	return func() tea.Msg {
+		load := func(args ...string) error {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			c := exec.CommandContext(ctx, tmux, append([]string{"load-buffer"}, args...)...)
+			c.Stdin = strings.NewReader(text)
+			out, err := c.CombinedOutput()
+			if err != nil && len(out) > 0 {
+				err = fmt.Errorf("%w: %s", err, strings.TrimSpace(string(out)))
+			}
+			return err
+		}
+		if err := load("-w", "-"); err == nil {
+			return copiedMsg{text: text, how: "into tmux's buffer and, through tmux, the clipboard"}
+		}
+		if err := load("-"); err != nil {
+			return copiedMsg{text: text, err: err}
+		}
+		return copiedMsg{text: text, how: "into tmux's buffer (prefix ] pastes it; this tmux cannot pass it to the clipboard)"}
+	}
+}
+
+// takeCopied says which way the copy went.
+func (m *Model) takeCopied(msg copiedMsg) {
+	if msg.err != nil {
+		m.flash = "copied by OSC 52 only (tmux load-buffer failed: " + oneLine(msg.err.Error()) + "): " + msg.text
+	} else {
+		m.flash = "copied " + msg.how + ": " + msg.text
+	}
 	m.cfg.Log.Print(m.flash)
-	return tea.SetClipboard(cmd)
 }
