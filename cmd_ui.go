@@ -17,8 +17,10 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/term"
 
+	"github.com/headroom-dev/headroom/fit"
 	"github.com/headroom-dev/headroom/fleet"
 	"github.com/headroom-dev/headroom/internal/inputfile"
+	"github.com/headroom-dev/headroom/record"
 	"github.com/headroom-dev/headroom/ui"
 )
 
@@ -27,6 +29,8 @@ type uiCmd struct {
 	Log        string `name:"log" placeholder:"FILE" type:"path" help:"Append a log of failed samples, watch alerts and copies to FILE (nothing is printed while the UI runs)."`
 	NoBell     bool   `name:"no-bell" help:"Do not ring the terminal bell when a watched model starts or stops fitting."`
 	Prometheus string `placeholder:"URL" help:"Read a fleet of GPUs from this Prometheus server for the fleet view (F)."`
+	Record     string `placeholder:"FILE" type:"path" help:"Append every sample to FILE as one JSON line (the snapshot --json document), for plotting later."`
+	RecordMax  string `name:"record-max" default:"1GiB" placeholder:"SIZE" help:"Rotate the --record file at SIZE, keeping one previous file (FILE.1)."`
 }
 
 // Run opens the terminal UI. When standard output is not a terminal it
@@ -58,6 +62,22 @@ func (c *uiCmd) Run(a *app) error {
 		return err
 	}
 	defer closeLog()
+	if c.Record != "" {
+		maxBytes, err := fit.ParseSize(c.RecordMax)
+		if err != nil {
+			return usageError{fmt.Errorf("--record-max: %w", err)}
+		}
+		ls, err := a.listed()
+		if err != nil {
+			return err
+		}
+		rec, err := record.Open(c.Record, int64(min(maxBytes, 1<<50)), ls, cards, a.cli.Context.Last())
+		if err != nil {
+			return usageError{err}
+		}
+		defer rec.Close()
+		src = record.Source(src, rec, func(err error) { logger.Printf("recording stopped: %v", err) })
+	}
 	g := a.cli.Globals
 	// lipgloss detected the terminal's colours when it was loaded (inside
 	// tmux that runs `tmux info`); handing the result to bubbletea spares

@@ -214,3 +214,32 @@ func TestCopyArrivesInTmuxBuffer(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// --record appends every sample the UI takes as one JSON line, flushed as
+// it is taken, while the screen runs as usual.
+func TestRecordWhileTheUIRuns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs it in tmux; skipped with -short")
+	}
+	path := filepath.Join(t.TempDir(), "run.jsonl")
+	card := fakenvml.RTXPro6000()
+	p := startInTmux(t, fakenvml.State{DriverVersion: "580.95.05", CUDAVersion: 13000, Devices: []fakenvml.Device{card}},
+		100, 30, "--no-scan", "--interval", "200ms", "--record", path)
+	p.waitFor("the matrix", 5*time.Second, func(s string) bool { return strings.Contains(s, "MODEL") })
+	deadline := time.Now().Add(5 * time.Second)
+	var lines []string
+	for time.Now().Before(deadline) {
+		b, _ := os.ReadFile(path)
+		lines = strings.Split(strings.TrimSpace(string(b)), "\n")
+		if len(lines) >= 3 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	require.GreaterOrEqual(t, len(lines), 3, "a line a sample")
+	for _, l := range lines {
+		snap := decodeSnapshot(t, l)
+		require.Len(t, snap.Devices, 1)
+		assert.NotEmpty(t, snap.Fits)
+	}
+}
