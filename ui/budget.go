@@ -79,6 +79,7 @@ func (m *Model) focus() focus {
 		watched:    m.watch != nil && m.watch.model == i,
 		found:      m.foundAt(i),
 		server:     m.server(i),
+		low:        m.peaks.of(m.device()),
 	}
 }
 

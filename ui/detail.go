@@ -26,6 +26,7 @@ type focus struct {
 	watched    bool
 	found      *local.Found // where the model is on this machine; nil for the catalogue only
 	server     *gpu.Process // the process serving the model now; nil when none does
+	low        *gpuPeak     // the GPU's least free memory since start or R; nil before a reading
 	why        string       // when not ok, why there is nothing to describe
 }
 
@@ -70,6 +71,9 @@ func (d detail) View(f focus) []string {
 		ls = append(ls, line{d.command(lc.LlamaCpp, "llama.cpp"), 6})
 	}
 	ls = append(ls, line{d.maxContexts(f), 5}, line{d.decode(f), 7})
+	if l := d.atTheLow(f); l != "" {
+		ls = append(ls, line{l, 6})
+	}
 	if f.watched {
 		ls = append(ls, line{s.Faint.Render("◆ watched: a banner (and the bell) when it starts or stops fitting"), 8})
 	}
@@ -212,4 +216,27 @@ func (d detail) holdersLine(dev gpu.Device, need uint64) string {
 		names[i] = fmt.Sprintf("%d %s (%s GiB)", p.PID, p.Name, gib(p.UsedBytes.Value))
 	}
 	return d.styles.NeedsFreeing.Render("to free " + fit.FormatGiB(need) + ", stop: " + strings.Join(names, ", "))
+}
+
+// atTheLow says whether the model would have loaded when the GPU had the
+// least memory free since start (or R): the moment a glance may have
+// missed. Empty when free memory never went below now.
+func (d detail) atTheLow(f focus) string {
+	lo := f.low
+	if lo == nil || lo.free >= f.budget.FreeBytes {
+		return ""
+	}
+	b := f.budget
+	b.FreeBytes = lo.free
+	v := fit.Grade(f.model, f.request, b)
+	head := fmt.Sprintf("lowest free %s at %s: %s %s ", fit.FormatGiB(lo.free), clock(lo.freeAt), f.model.Name, f.request.Precision)
+	switch {
+	case !gradable(v):
+		return ""
+	case v.Status == fit.Fits:
+		return d.styles.Faint.Render(head + "would have loaded then too")
+	case f.verdict.Status == fit.Fits:
+		return d.styles.NeedsFreeing.Render(head + "would not have loaded then")
+	}
+	return d.styles.Faint.Render(head + "would not have loaded then either")
 }

@@ -24,6 +24,7 @@ type header struct {
 	// sparkWidth is the width of the sparklines last drawn; 0 when the
 	// layout drew none.
 	sparkWidth int
+	peaks      peaks // since start or the last reset: the gauge marks the peak
 }
 
 func newHeader(c common) header {
@@ -132,6 +133,9 @@ func (h *header) block(i int, d gpu.Device) []string {
 	m := d.Memory
 	figures := fmt.Sprintf("used %s · reserved %s · free %s of %s",
 		short(m.Used), short(m.Reserved), short(m.Free), gibReading(m.Total))
+	if pk := h.peaks.of(d); pk != nil && m.Used.OK && pk.used >= m.Used.Value+GiB/10 {
+		figures += " · " + peakFigure(pk) // only a peak above now says anything
+	}
 	gw := max(h.width-len(figures)-2, 10)
 	spark := ""
 	if hs := h.hist[historyKey(d)]; hs != nil {
@@ -140,7 +144,7 @@ func (h *header) block(i int, d gpu.Device) []string {
 	}
 	return []string{
 		title,
-		gauge(s, gw, m) + "  " + figures,
+		gaugePeak(s, gw, m, h.peaks.of(d)) + "  " + figures,
 		spark + s.Faint.Render(sparkNote),
 	}
 }
@@ -155,7 +159,7 @@ func (h header) line(i int, d gpu.Device) string {
 	m := d.Memory
 	free := "free " + short(m.Free) + "/" + gibReading(m.Total)
 	gw := min(max(h.width/4, 6), 30)
-	return join(" ", id, gauge(s, gw, m), free, vitals(d), tags(d), s.Faint.Render(d.Name))
+	return join(" ", id, gaugePeak(s, gw, m, h.peaks.of(d)), free, vitals(d), tags(d), s.Faint.Render(d.Name))
 }
 
 // short writes a reading in GiB without the unit, or "n/a".
@@ -204,6 +208,43 @@ const (
 	gaugeUsed     = "█"
 	gaugeFree     = "░"
 )
+
+// gaugePeak is gauge with the peak's used memory marked (gaugePeakMark)
+// where it lies beyond what is used now.
+func gaugePeak(s *Styles, width int, m gpu.Memory, pk *gpuPeak) string {
+	g := gauge(s, width, m)
+	if pk == nil || !m.Total.OK || m.Total.Value == 0 || width <= 0 {
+		return g
+	}
+	cells := func(b uint64) int { return int(float64(b)/float64(m.Total.Value)*float64(width) + 0.5) }
+	at := min(cells(m.Reserved.Value)+cells(pk.used), width) - 1
+	now := cells(m.Reserved.Value) + cells(m.Used.Value)
+	if at < now || at < 0 {
+		return g // the peak is where the gauge stands now
+	}
+	rsv := min(max(cells(m.Reserved.Value), boolInt(m.Reserved.Value > 0)), width)
+	used := min(max(cells(m.Used.Value), boolInt(m.Used.Value > 0)), width-rsv)
+	free := width - rsv - used
+	if at < rsv+used || at >= width {
+		return g
+	}
+	before := at - rsv - used
+	return s.GaugeReserved.Render(strings.Repeat(gaugeReserved, rsv)) +
+		s.GaugeUsed.Render(strings.Repeat(gaugeUsed, used)) +
+		s.GaugeFree.Render(strings.Repeat(gaugeFree, before)) + s.GaugeUsed.Render(gaugePeakMark) +
+		s.GaugeFree.Render(strings.Repeat(gaugeFree, free-before-1))
+}
+
+// gaugePeakMark marks the peak on a gauge.
+const gaugePeakMark = "┃"
+
+// boolInt is 1 for true.
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
 
 // gauge draws memory as width cells: reserved, then used, then free. A
 // part that is not zero gets at least one cell.

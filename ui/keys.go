@@ -22,6 +22,7 @@ type KeyMap struct {
 	Fleet           key.Binding // the fleet from Prometheus
 	Mine            key.Binding // only the models on this machine
 	Rescan          key.Binding // scan this machine again
+	ResetPeaks      key.Binding // start the peaks again
 	Help            key.Binding
 	Quit            key.Binding
 	Accept, Dismiss key.Binding // end filter input: keep it, or clear it
@@ -52,6 +53,7 @@ func NewKeyMap() *KeyMap {
 		Fleet:          b("F", "fleet", "F"),
 		Mine:           b("m", "my models", "m"),
 		Rescan:         b("M", "scan again", "M"),
+		ResetPeaks:     b("R", "reset peaks", "R"),
 		Help:           b("?", "help", "?"),
 		Quit:           b("q", "quit", "q", "ctrl+c"),
 		Accept:         b("enter", "keep filter", "enter"),
@@ -70,7 +72,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Left, k.Right, k.AllPrecisions},
 		{k.Context, k.ContextBack, k.Runtime, k.TensorParallel, k.NextGPU},
 		{k.Filter, k.Sort, k.Watch, k.Copy, k.Processes},
-		{k.Cards, k.Fleet, k.Mine, k.Rescan, k.Help, k.Quit},
+		{k.Cards, k.Fleet, k.Mine, k.Rescan, k.ResetPeaks, k.Help, k.Quit},
 	}
 }
 

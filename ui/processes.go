@@ -12,6 +12,7 @@ import (
 type processes struct {
 	common
 	device gpu.Device
+	peaks  peaks // the most each process has held, since start or R
 }
 
 // View draws the panel into p.height lines at most.
@@ -22,10 +23,10 @@ func (p processes) View() []string {
 	if len(procs) == 0 {
 		lines = append(lines, s.Faint.Render("no process holds memory on this GPU"))
 	} else {
-		lines = append(lines, s.Faint.Render(fmt.Sprintf("%8s  %-10s %9s  %s", "PID", "USER", "GiB", "NAME")))
+		lines = append(lines, s.Faint.Render(fmt.Sprintf("%8s  %-10s %9s %9s  %s", "PID", "USER", "GiB", "PEAK", "NAME")))
 	}
 	for _, pr := range procs {
-		lines = append(lines, processLine(pr))
+		lines = append(lines, processLine(pr, p.peaks.process(p.device, pr.PID)))
 		if srv := pr.Serving; srv != nil {
 			lines = append(lines, s.Faint.Render(oneLine(fmt.Sprintf("%8s  %s; %s", "", srv.Label(), srv.Versus(pr.UsedBytes.Value, pr.UsedBytes.OK)))))
 		}
@@ -40,8 +41,9 @@ func (p processes) View() []string {
 	return lines
 }
 
-// processLine is one row: PID, user, GiB, then name and command.
-func processLine(pr gpu.Process) string {
+// processLine is one row: PID, user, GiB, the most it has held, then
+// name and command.
+func processLine(pr gpu.Process, peak uint64) string {
 	user := pr.User
 	if user == "" {
 		user = "?"
@@ -54,7 +56,11 @@ func processLine(pr gpu.Process) string {
 	if pr.Command != "" {
 		name += "  " + pr.Command
 	}
-	return fmt.Sprintf("%8s  %-10s %9s  %s", strconv.FormatUint(uint64(pr.PID), 10), clip(user, 10), used, name)
+	pk := "-"
+	if peak > 0 {
+		pk = gib(peak)
+	}
+	return fmt.Sprintf("%8s  %-10s %9s %9s  %s", strconv.FormatUint(uint64(pr.PID), 10), clip(user, 10), used, pk, name)
 }
 
 // holders picks the fewest processes, largest first, whose memory adds up

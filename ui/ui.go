@@ -80,7 +80,8 @@ type Model struct {
 	scan      *local.Result  // the last scan's; nil before one ends
 	scanning  bool           // a scan is running
 
-	narrowTop int // the first model the narrow layout's list shows
+	narrowTop int   // the first model the narrow layout's list shows
+	peaks     peaks // the highs and lows since start, or the last R
 
 	screen string // the last composed screen; View returns it unchanged
 }
@@ -181,6 +182,8 @@ func (m *Model) takeSample(msg sampleMsg) (bool, tea.Cmd) {
 		!sameDevices(m.snap.Devices, msg.snap.Devices) || !slices.Equal(m.snap.Notes, msg.snap.Notes)
 	m.snap, m.sampled = msg.snap, true
 	m.header.record(msg.snap.Devices)
+	m.peaks.record(sampleTime(msg.snap), msg.snap.Devices)
+	m.header.peaks, m.procs.peaks = m.peaks, m.peaks
 	if !changed {
 		return false, next
 	}

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -86,6 +88,11 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Rescan):
 		return m.startScan()
+	case key.Matches(msg, k.ResetPeaks):
+		m.peaks = newPeaks(time.Now())
+		m.peaks.record(time.Now(), m.snap.Devices)
+		m.header.peaks, m.procs.peaks = m.peaks, m.peaks
+		m.flash = "peaks reset: counting from now"
 	case key.Matches(msg, k.Help):
 		m.showHelp = !m.showHelp
 	}

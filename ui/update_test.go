@@ -469,3 +469,37 @@ func TestCopyThroughTmux(t *testing.T) {
 	m = update(m, copiedMsg{text: "vllm serve x", how: "into tmux's buffer and, through tmux, the clipboard"})
 	assert.Contains(t, screen(m), "copied into tmux's buffer and, through tmux, the clipboard: vllm serve x")
 }
+
+// A spike between two glances is not lost: the gauge marks the peak and
+// the header says when, each process keeps its peak, the detail pane says
+// whether the selected model would have loaded at the lowest free memory,
+// and R starts again.
+func TestPeaksOfAnExperiment(t *testing.T) {
+	m := newTestModel(t, catalogue(t), 160, 48, liveSnapshot(10))
+	m = selectModel(t, m, "Qwen3-32B")
+	require.Equal(t, fit.Fits, m.focus().verdict.Status, "Qwen3-32B fits with 10 GiB used")
+	spike := liveSnapshot(80)
+	spike.Time = spike.Time.Add(5 * time.Second)
+	m = update(m, sampleMsg{snap: spike})
+	after := liveSnapshot(10)
+	after.Time = spike.Time.Add(5 * time.Second)
+	m = update(m, sampleMsg{snap: after})
+
+	s := screen(m)
+	assert.Contains(t, s, "peak 80.0 at "+spike.Time.Format("15:04:05"))
+	assert.Contains(t, lineWith(m, "used 10.0"), gaugePeakMark, "the gauge marks the peak beyond what is used now")
+	low := "lowest free " + fit.FormatGiB(spike.Devices[0].Memory.Free.Value) + " at " + spike.Time.Format("15:04:05") +
+		": Qwen3-32B native would not have loaded then"
+	assert.Contains(t, s, low)
+
+	m = press(m, "P")
+	assert.Contains(t, lineWith(m, "4242"), "78.0", "the process's peak, 80 GiB used less the notebook's 2")
+	m = press(m, "P")
+
+	m = press(m, "R")
+	assert.Contains(t, screen(m), "peaks reset")
+	m = press(m, "j", "k")
+	s = screen(m)
+	assert.NotContains(t, s, "peak 80.0")
+	assert.NotContains(t, s, "lowest free")
+}
