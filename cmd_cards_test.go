@@ -333,7 +333,7 @@ func TestCardsVerdictFollowsTheCatalogue(t *testing.T) {
 		entry("Gamma 192", "206158430208", "null", "null") + "\n]\n"
 	require.NoError(t, os.WriteFile(file, []byte(cat), 0o644))
 	code, out, errOut := runCLI(t, noGPU, "--gpus", file, "cards")
-	assert.Equal(t, 0, code, "no GPU, and no default card in this catalogue: the table, without a verdict")
+	assert.Equal(t, 0, code, "no GPU, and no default card in this catalogue: the table, without a verdict: %s", errOut)
 	assert.Contains(t, words(out), "No verdict:")
 	assert.Contains(t, words(out), "--gpu NAME")
 	assert.Contains(t, out, "Gamma 192")
