@@ -88,6 +88,9 @@ type Verdict struct {
 	// means the model fits at its own whole context, limited by the model,
 	// not by memory.
 	AtModelLimit bool
+	// ContextLimitUnknown says the config states no longest context: the
+	// model is graded up to UnknownContextLimit only.
+	ContextLimitUnknown bool
 }
 
 // room is the memory free bytes give a model under runtime rt: under

@@ -441,3 +441,27 @@ func TestLaunchNewPrecisions(t *testing.T) {
 		assert.Equal(t, "no published "+string(p)+" checkpoint of Qwen/Qwen3-32B is known to headroom", l.Why)
 	}
 }
+
+// A config that states no context limit is graded up to
+// UnknownContextLimit only, and says so; the catalogue's models all state
+// theirs, so none relies on it.
+func TestAnUnknownContextLimitIsNotUnlimited(t *testing.T) {
+	ms := loadCatalogue(t)
+	for _, m := range ms {
+		assert.True(t, m.ContextLimitKnown(), "%s states its context limit", m.ID)
+	}
+	m := byID(t, ms, "Qwen/Qwen3-32B")
+	m.Config.MaxPositionEmbeddings = 0
+	require.False(t, m.ContextLimitKnown())
+	assert.Equal(t, UnknownContextLimit, m.ContextLimit())
+	v := Grade(m, Request{Precision: BF16, Context: 32768}, rtx6000(96*GiB))
+	assert.True(t, v.ContextLimitUnknown)
+	assert.True(t, v.AtModelLimit)
+	assert.Equal(t, UnknownContextLimit, v.MaxContext, "never more than the stated default")
+	l := Launch(m, Request{Precision: BF16, Context: 32768}, v, rtx6000(96*GiB))
+	assert.Contains(t, l.VLLM.Command, "--max-model-len 4096")
+
+	for id, want := range map[string]int{"tiiuae/falcon-40b": 2048, "Qwen/QwQ-32B": 40960, "mistralai/Mistral-Large-Instruct-2407": 131072} {
+		assert.Equal(t, want, byID(t, ms, id).ContextLimit(), "%s from its published config or card", id)
+	}
+}

@@ -29,7 +29,7 @@ func Grade(m Model, r Request, b Budget) Verdict {
 	if err != nil {
 		return Verdict{Status: TooBig, Reason: err.Error()}
 	}
-	v := Verdict{RequiredBytes: n.total(), AtModelLimit: capped}
+	v := Verdict{RequiredBytes: n.total(), AtModelLimit: capped, ContextLimitUnknown: !m.ContextLimitKnown()}
 	if r.Runtime == VLLM {
 		pct, _ := room(VLLM, b.FreeBytes, usable, n.outside)
 		v.GPUMemoryUtilization = float64(pct) / 100
@@ -62,11 +62,25 @@ func Grade(m Model, r Request, b Budget) Verdict {
 	return v
 }
 
+// UnknownContextLimit is the context a model whose config states no
+// limit is graded up to: the 4K that every model of the catalogue's era
+// serves, rather than a guess that a runtime may refuse. Falcon-40B, which
+// states none, was trained at 2K; most others state theirs.
+const UnknownContextLimit = 4096
+
 // ContextLimit is the longest context the model's config allows
-// (max_position_embeddings), or 0 when the config does not say.
+// (max_position_embeddings), or UnknownContextLimit when the config does
+// not say (ContextLimitKnown is then false).
 func (m Model) ContextLimit() int {
-	return m.text().MaxPositionEmbeddings
+	if n := m.text().MaxPositionEmbeddings; n > 0 {
+		return n
+	}
+	return UnknownContextLimit
 }
+
+// ContextLimitKnown reports whether the config states the model's longest
+// context.
+func (m Model) ContextLimitKnown() bool { return m.text().MaxPositionEmbeddings > 0 }
 
 // maxContext is the largest context, in steps of 256 tokens up to limit
 // (or, when the limit is unknown, 1M tokens or known if longer), that fits free bytes now; 0

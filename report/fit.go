@@ -87,7 +87,10 @@ func NewFit(m fit.Model, r fit.Request, e fit.Estimate) Fit {
 		Precision: r.Precision, Runtime: r.Runtime, KVDType: r.KVDType, Context: r.Context, TP: r.TP,
 		WeightsBytes: e.WeightsBytes, KVBytes: e.KVBytes, OverheadBytes: e.OverheadBytes, TotalBytes: e.TotalBytes,
 		CacheTokens: e.Context, OutsideBytes: e.OutsideBytes, Overheads: e.Overheads, est: e, Notes: []string{}}
-	if lim := m.ContextLimit(); lim > 0 && r.Context > lim {
+	switch lim := m.ContextLimit(); {
+	case !m.ContextLimitKnown():
+		rep.Note(fmt.Sprintf("context limit unknown: the config states no max_position_embeddings, so it is graded up to %s only", fit.FormatContext(lim)))
+	case r.Context > lim:
 		rep.Note(fmt.Sprintf("the config allows %s of context (max_position_embeddings)", fit.FormatContext(lim)))
 	}
 	return rep
@@ -183,7 +186,11 @@ func writeGrade(b *page, f Fit) {
 	if dev == "" {
 		dev = bj.Source
 	}
-	fmt.Fprintf(b, "%s: %s free of %s\n", dev, fit.FormatGiB(bj.FreeBytes), fit.FormatGiB(bj.UsableBytes))
+	of := bj.UsableBytes
+	if of == 0 {
+		of = bj.TotalBytes // the reserve is unknown: the card's whole memory
+	}
+	fmt.Fprintf(b, "%s: %s free of %s\n", dev, fit.FormatGiB(bj.FreeBytes), fit.FormatGiB(of))
 	switch v.Status {
 	case fit.Fits:
 		if v.AtModelLimit {

@@ -104,3 +104,16 @@ func TestFitSourcesFitTheTerminal(t *testing.T) {
 	}
 	assert.Contains(t, b.String(), "\n                                           ", "continuation lines under the source column")
 }
+
+// A model whose config states no context limit says so in fit's notes.
+func TestFitSaysAContextLimitIsUnknown(t *testing.T) {
+	models, _ := catalogues(t)
+	m, err := catalog.FindModel(models, "Qwen/Qwen3-32B")
+	require.NoError(t, err)
+	m.Config.MaxPositionEmbeddings = 0
+	r := fit.Request{Precision: fit.BF16, Runtime: fit.VLLM, Context: 32768}
+	e, err := m.Estimate(r)
+	require.NoError(t, err)
+	rep := NewFit(m, r, e)
+	assert.Contains(t, rep.Notes, "context limit unknown: the config states no max_position_embeddings, so it is graded up to 4K only")
+}

@@ -75,7 +75,7 @@ func ModelRows(ls []local.Listed, found []local.Found) []ModelRow {
 func modelRow(m fit.Model) ModelRow {
 	r := ModelRow{ID: m.ID, Name: m.Name, Family: m.Family, Released: m.Released,
 		Params: m.Params(), ActiveParams: m.ActiveParams(), PublishedParams: absent.Null(m.PublishedParams),
-		KVBytesPer1KTokens: m.KVBytesPerToken() * 1024, MaxContext: m.ContextLimit(),
+		KVBytesPer1KTokens: m.KVBytesPerToken() * 1024, MaxContext: knownLimit(m),
 		CheckpointBytes: absent.Null(m.WeightsBytes), ModelType: m.ModelType, NativePrecision: m.NativeFormat(),
 		Layers: m.Layers()}
 	r.SlidingOrHybridLayout = r.Layers.Mixed()
@@ -200,4 +200,13 @@ func LocalRows(rows []ModelRow) []ModelRow {
 		}
 	}
 	return out
+}
+
+// knownLimit is the model's stated context limit; 0 (unknown) when its
+// config states none.
+func knownLimit(m fit.Model) int {
+	if !m.ContextLimitKnown() {
+		return 0
+	}
+	return m.ContextLimit()
 }
