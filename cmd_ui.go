@@ -90,7 +90,7 @@ func (c *uiCmd) Run(a *app) error {
 		Source: src, Models: models, Cards: cards, Scan: a.scanFunc(),
 		Interval: g.Interval, Context: g.Context.Last(), NoColor: g.colorOff(),
 		NoBell: c.NoBell, Log: logger, Fleet: reader, FleetAddress: fleet.Redact(c.Prometheus), Tmux: tmuxProgram(),
-	}), tea.WithFPS(ui.FPS), tea.WithColorProfile(profile))
+	}), tea.WithFPS(ui.FrameRate()), tea.WithColorProfile(profile))
 	// bubbletea quits cleanly on SIGINT and SIGTERM; a hangup (the tmux
 	// pane or ssh session closed) must restore the terminal too.
 	hup := make(chan os.Signal, 1)

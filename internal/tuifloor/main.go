@@ -20,8 +20,13 @@ import (
 // tick is the one-second message that stands in for headroom's sample.
 type tick struct{}
 
-// model is a static screen that ticks once a second and quits on q.
-type model struct{ screen string }
+// model is a static screen that ticks once a second, counts the keys
+// pressed on its last line (so that the framework's own key-to-paint
+// latency can be measured), and quits on q.
+type model struct {
+	screen string
+	keys   int
+}
 
 func every() tea.Cmd { return tea.Tick(time.Second, func(time.Time) tea.Msg { return tick{} }) }
 
@@ -37,20 +42,21 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if s := msg.String(); s == "q" || s == "ctrl+c" {
 			return m, tea.Quit
 		}
+		m.keys++
 	}
 	return m, nil
 }
 
 // View is the same screen every frame.
 func (m model) View() tea.View {
-	v := tea.NewView(m.screen)
+	v := tea.NewView(m.screen + fmt.Sprintf("keys %d", m.keys))
 	v.AltScreen = true
 	return v
 }
 
 func main() {
 	screen := "MODEL (the framework's floor: a static screen)\n" + strings.Repeat("·\n", 20)
-	if _, err := tea.NewProgram(model{screen}, tea.WithFPS(ui.FPS)).Run(); err != nil {
+	if _, err := tea.NewProgram(model{screen: screen}, tea.WithFPS(ui.FrameRate())).Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "tuifloor:", err)
 		os.Exit(1)
 	}
