@@ -246,6 +246,6 @@ func (c *fitCmd) freeBudget(a *app) (fit.Budget, *report.FitBudget, string, erro
 	}
 	b.UsableBytes, b.TotalBytes, desc.Device = card.MemoryBytes, card.MemoryBytes, card.Name
 	spec := catalog.Spec(card)
-	b.BandwidthBytesPerS, b.Compute = spec.BandwidthBytesPerS, spec.Compute
+	b.BandwidthBytesPerS, b.Compute, b.HBM = spec.BandwidthBytesPerS, spec.Compute, spec.HBM
 	return b, desc, "", nil
 }

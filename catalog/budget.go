@@ -41,7 +41,7 @@ func Budget(cards []Card, d gpu.Device) (fit.Budget, error) {
 	}
 	spec := Spec(ForDevice(cards, d))
 	b := fit.Budget{FreeBytes: m.Free.Value, TotalBytes: m.Total.Value, GPUs: 1,
-		BandwidthBytesPerS: spec.BandwidthBytesPerS, Compute: fit.ParseCapability(d.ComputeCapability)}
+		BandwidthBytesPerS: spec.BandwidthBytesPerS, Compute: fit.ParseCapability(d.ComputeCapability), HBM: spec.HBM}
 	if b.Compute == 0 {
 		b.Compute = spec.Compute // the catalogue's, where the driver did not say
 	}

@@ -18,17 +18,20 @@ type Card struct {
 	Name    string   `json:"name"`
 	Aliases []string `json:"aliases"`
 	// Class is "consumer", "workstation", "datacenter" or "unified".
-	Class              string            `json:"class"`
-	MemoryBytes        uint64            `json:"memory_bytes"`
-	BandwidthBytesPerS *uint64           `json:"bandwidth_bytes_per_s"`
-	ComputeCapability  *string           `json:"compute_capability"`
-	Precisions         map[string]bool   `json:"precisions"`
-	TDPW               *int              `json:"tdp_w"`
-	LaunchPriceUSD     *int              `json:"launch_price_usd"`
-	LaunchYear         int               `json:"launch_year"`
-	NVML               bool              `json:"nvml"`
-	UnifiedMemory      bool              `json:"unified_memory"`
-	Source             map[string]string `json:"source"`
+	Class              string  `json:"class"`
+	MemoryBytes        uint64  `json:"memory_bytes"`
+	BandwidthBytesPerS *uint64 `json:"bandwidth_bytes_per_s"`
+	// MemoryType is the memory's kind as the datasheet names it: GDDR6X,
+	// GDDR7, HBM3, LPDDR5X…; "" when unknown.
+	MemoryType        string            `json:"memory_type"`
+	ComputeCapability *string           `json:"compute_capability"`
+	Precisions        map[string]bool   `json:"precisions"`
+	TDPW              *int              `json:"tdp_w"`
+	LaunchPriceUSD    *int              `json:"launch_price_usd"`
+	LaunchYear        int               `json:"launch_year"`
+	NVML              bool              `json:"nvml"`
+	UnifiedMemory     bool              `json:"unified_memory"`
+	Source            map[string]string `json:"source"`
 	// Unlisted marks a card built from what the driver reports for a GPU
 	// the catalogue does not hold (see ForDevice): its class, bandwidth
 	// and price are unknown. A catalogue file cannot set it.

@@ -58,7 +58,8 @@ const NotListed = "not in the card catalogue: graded from the driver's memory re
 
 // Spec is a card as the fit engine takes it: unknown figures are 0.
 func Spec(c Card) fit.CardSpec {
-	s := fit.CardSpec{Name: c.Name, Class: c.Class, MemoryBytes: c.MemoryBytes, Unified: c.UnifiedMemory}
+	s := fit.CardSpec{Name: c.Name, Class: c.Class, MemoryBytes: c.MemoryBytes, Unified: c.UnifiedMemory,
+		HBM: strings.HasPrefix(strings.ToUpper(c.MemoryType), "HBM")}
 	if c.BandwidthBytesPerS != nil {
 		s.BandwidthBytesPerS = *c.BandwidthBytesPerS
 	}

@@ -23,6 +23,10 @@ type CardSpec struct {
 	Unified bool
 	// Compute is the card's compute capability; 0 when unknown.
 	Compute Capability
+	// HBM is high-bandwidth memory (HBM2e, HBM3…), whose peak single-
+	// stream decode reaches a smaller share of than GDDR's (see
+	// DecodeTokensPerSecond).
+	HBM bool
 }
 
 // CardRow is one card's line of the comparison.
@@ -128,7 +132,7 @@ func gradeCard(models []Model, c CardSpec, r Request) CardRow {
 // emptyCard is the budget of card c with nothing else on it.
 func emptyCard(c CardSpec) Budget {
 	return Budget{FreeBytes: c.MemoryBytes, UsableBytes: c.MemoryBytes, TotalBytes: c.MemoryBytes,
-		BandwidthBytesPerS: c.BandwidthBytesPerS, GPUs: 1, Compute: c.Compute}
+		BandwidthBytesPerS: c.BandwidthBytesPerS, GPUs: 1, Compute: c.Compute, HBM: c.HBM}
 }
 
 // fitsEmpty reports whether m fits card c, empty, at r's whole context.
@@ -138,7 +142,7 @@ func fitsEmpty(m Model, r Request, c CardSpec) bool {
 
 // decode is m's estimated decode speed on c; 0 when unknown.
 func decode(m Model, r Request, c CardSpec) float64 {
-	tps, ok := DecodeTokensPerSecond(m, r, c.BandwidthBytesPerS)
+	tps, ok := DecodeTokensPerSecond(m, r, c.BandwidthBytesPerS, c.HBM)
 	if !ok {
 		return 0
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -26,11 +27,12 @@ func shippedCards(t testing.TB) []CardSpec {
 		Unified   bool    `json:"unified_memory"`
 		Compute   *string `json:"compute_capability"`
 		NVML      bool    `json:"nvml"`
+		MemType   string  `json:"memory_type"`
 	}
 	require.NoError(t, json.Unmarshal(data, &raw))
 	cards := make([]CardSpec, len(raw))
 	for i, r := range raw {
-		cards[i] = CardSpec{Name: r.Name, Class: r.Class, MemoryBytes: r.Memory, Unified: r.Unified}
+		cards[i] = CardSpec{Name: r.Name, Class: r.Class, MemoryBytes: r.Memory, Unified: r.Unified, HBM: strings.HasPrefix(r.MemType, "HBM")}
 		if r.Bandwidth != nil {
 			cards[i].BandwidthBytesPerS = *r.Bandwidth
 		}
@@ -145,7 +147,7 @@ func TestCardRowFigures(t *testing.T) {
 			}
 			assert.Equal(t, want, row.FittingIDs)
 			assert.Equal(t, largest.ID, row.Largest)
-			refTPS, refOK := DecodeTokensPerSecond(ref, r, c.BandwidthBytesPerS)
+			refTPS, refOK := DecodeTokensPerSecond(ref, r, c.BandwidthBytesPerS, c.HBM)
 			if slices.Contains(want, ReferenceModel) && refOK {
 				assert.InDelta(t, refTPS, row.ReferenceTokensPerS, 1e-9)
 			} else {

@@ -11,6 +11,8 @@ type Budget struct {
 	// Compute is the card's compute capability: a precision its runtime
 	// cannot run there is not graded; 0 when unknown.
 	Compute Capability
+	// HBM is high-bandwidth memory, for the decode estimate.
+	HBM bool
 }
 
 // usable is UsableBytes, or TotalBytes where the reserve is unknown.

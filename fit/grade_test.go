@@ -301,14 +301,17 @@ func TestLaunchFollowsEachRuntimesGrade(t *testing.T) {
 func TestDecode(t *testing.T) {
 	m := byID(t, loadCatalogue(t), "Qwen/Qwen3-32B")
 	r := Request{Precision: BF16, Context: 8192}
-	_, ok := DecodeTokensPerSecond(m, r, 0)
+	_, ok := DecodeTokensPerSecond(m, r, 0, false)
 	assert.False(t, ok)
-	// 1.792 TB/s (RTX PRO 6000) × 0.6 over 61 GiB + 2 GiB of KV ≈ 15.8 tok/s.
-	tps, ok := DecodeTokensPerSecond(m, r, 1792e9)
+	// 61 GiB + 2 GiB of KV at 91% of 1.792 TB/s (RTX PRO 6000), plus
+	// 59 µs for each of its 64 layers: 24.2 tok/s.
+	tps, ok := DecodeTokensPerSecond(m, r, 1792e9, false)
 	require.True(t, ok)
-	assert.InDelta(t, 0.6*1792e9/float64(65524246528+8192*262144), tps, 0.01)
-	moe, _ := DecodeTokensPerSecond(byID(t, loadCatalogue(t), "Qwen/Qwen3-30B-A3B"), r, 1792e9)
-	assert.Greater(t, moe, 5*tps, "a 3B-active MoE decodes far faster")
+	assert.InDelta(t, 1/(float64(65524246528+8192*262144)/(DecodeEfficiency*1792e9)+64*DecodeLayerSeconds), tps, 0.01)
+	hbm, _ := DecodeTokensPerSecond(m, r, 1792e9, true)
+	assert.Less(t, hbm, tps, "HBM reaches a smaller share of its peak")
+	moe, _ := DecodeTokensPerSecond(byID(t, loadCatalogue(t), "Qwen/Qwen3-30B-A3B"), r, 1792e9, false)
+	assert.Greater(t, moe, 3*tps, "a 3B-active MoE decodes far faster")
 }
 
 // TestShorterContextFloor: "fits-shorter" needs at least 4K (or the

