@@ -21,19 +21,13 @@ import (
 	"github.com/headroom-dev/headroom/catalog"
 	"github.com/headroom-dev/headroom/fit"
 	"github.com/headroom-dev/headroom/gpu"
+	"github.com/headroom-dev/headroom/internal/testcat"
 	"github.com/headroom-dev/headroom/local"
 	"github.com/headroom-dev/headroom/report"
 )
 
 // catalogues loads the shipped catalogues, as listed models.
-func catalogues(t testing.TB) ([]local.Listed, []catalog.Card) {
-	t.Helper()
-	models, err := catalog.LoadModels(catalog.File{Flag: "--models", Path: "../models.json"})
-	require.NoError(t, err)
-	cards, err := catalog.LoadCards(catalog.File{Flag: "--gpus", Path: "../gpus.json"})
-	require.NoError(t, err)
-	return local.Merge(models, nil), cards
-}
+func catalogues(t testing.TB) ([]local.Listed, []catalog.Card) { return testcat.Listed(t) }
 
 const gib = uint64(1) << 30
 

@@ -9,16 +9,11 @@ import (
 
 	"github.com/headroom-dev/headroom/catalog"
 	"github.com/headroom-dev/headroom/fit"
+	"github.com/headroom-dev/headroom/internal/testcat"
 )
 
-func catalogues(tb testing.TB) ([]fit.Model, []catalog.Card) {
-	tb.Helper()
-	models, err := catalog.LoadModels(catalog.File{Flag: "--models", Path: "../models.json"})
-	require.NoError(tb, err)
-	cards, err := catalog.LoadCards(catalog.File{Flag: "--gpus", Path: "../gpus.json"})
-	require.NoError(tb, err)
-	return models, cards
-}
+// catalogues loads the shipped catalogues.
+func catalogues(tb testing.TB) ([]fit.Model, []catalog.Card) { return testcat.Catalogues(tb) }
 
 // proGPU is an RTX PRO 6000 of the fleet with usedGiB taken.
 func proGPU(host, idx string, usedGiB uint64) GPU {

@@ -16,16 +16,15 @@ import (
 
 	"github.com/headroom-dev/headroom/catalog"
 	"github.com/headroom-dev/headroom/gpu"
+	"github.com/headroom-dev/headroom/internal/testcat"
 	"github.com/headroom-dev/headroom/local"
 	"github.com/headroom-dev/headroom/report"
 )
 
+// catalogues is the first three shipped models, listed, and the cards.
 func catalogues(t *testing.T) ([]local.Listed, []catalog.Card) {
 	t.Helper()
-	models, err := catalog.LoadModels(catalog.File{Flag: "--models", Path: "../models.json"})
-	require.NoError(t, err)
-	cards, err := catalog.LoadCards(catalog.File{Flag: "--gpus", Path: "../gpus.json"})
-	require.NoError(t, err)
+	models, cards := testcat.Catalogues(t)
 	return local.Merge(models[:3], nil), cards
 }
 

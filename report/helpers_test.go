@@ -6,23 +6,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/require"
-
 	"github.com/headroom-dev/headroom/catalog"
 	"github.com/headroom-dev/headroom/fit"
 	"github.com/headroom-dev/headroom/gpu"
+	"github.com/headroom-dev/headroom/internal/testcat"
 	"github.com/headroom-dev/headroom/serving"
 )
 
 // catalogues loads the shipped catalogues.
-func catalogues(t *testing.T) ([]fit.Model, []catalog.Card) {
-	t.Helper()
-	models, err := catalog.LoadModels(catalog.File{Flag: "--models", Path: "../models.json"})
-	require.NoError(t, err)
-	cards, err := catalog.LoadCards(catalog.File{Flag: "--gpus", Path: "../gpus.json"})
-	require.NoError(t, err)
-	return models, cards
-}
+func catalogues(t *testing.T) ([]fit.Model, []catalog.Card) { return testcat.Catalogues(t) }
 
 // device is a live GPU NVML names name, with totalMiB of memory of which
 // usedGiB is held by a model server and a notebook.
