@@ -16,7 +16,6 @@ import (
 
 	"github.com/headroom-dev/headroom/exporter"
 	"github.com/headroom-dev/headroom/fit"
-	"github.com/headroom-dev/headroom/gpu"
 )
 
 // serveCmd is `headroom serve`: a Prometheus exporter.
@@ -58,7 +57,7 @@ func (c *serveCmd) Run(a *app) error {
 	defer stop()
 
 	logger := slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	if !loopback(c.Listen) {
+	if !exporter.Loopback(c.Listen) {
 		fmt.Fprintf(a.stderr, "headroom: listening on %s, beyond this machine", c.Listen)
 		if c.WebConfigFile == "" {
 			fmt.Fprint(a.stderr, ", without TLS or authentication (see --web.config.file)")
@@ -71,7 +70,7 @@ func (c *serveCmd) Run(a *app) error {
 	flags := &web.FlagConfig{WebListenAddresses: &listen, WebSystemdSocket: &systemd, WebConfigFile: &c.WebConfigFile}
 	served := make(chan error, 1)
 	go func() { served <- web.ListenAndServe(srv, flags, logger) }()
-	go sampleLoop(ctx, a, ex, a.cli.Interval)
+	go ex.Sample(ctx, a.source, a.cli.Interval)
 
 	select {
 	case err := <-served:
@@ -113,56 +112,3 @@ func (c *serveCmd) checkListen() error {
 	}
 	return nil
 }
-
-// loopback reports whether addr listens on this machine only.
-func loopback(addr string) bool {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
-	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-// sampleLoop samples the GPU every interval and hands each sample to the
-// exporter, until ctx ends. Without a driver it tries again every
-// reopenEvery; a failing sample marks the GPUs down and keeps going.
-func sampleLoop(ctx context.Context, a *app, ex *exporter.Exporter, interval time.Duration) {
-	var src gpu.Source
-	defer func() {
-		if src != nil {
-			src.Close()
-		}
-	}()
-	var nextOpen time.Time
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
-	for {
-		if src == nil && !time.Now().Before(nextOpen) {
-			s, err := a.source()
-			if err != nil {
-				ex.Update(gpu.Snapshot{}, err)
-				nextOpen = time.Now().Add(reopenEvery)
-			} else {
-				src = s
-			}
-		}
-		if src != nil {
-			sctx, cancel := context.WithTimeout(ctx, max(interval, time.Second))
-			snap, err := src.Sample(sctx)
-			cancel()
-			ex.Update(snap, err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
-}
-
-// reopenEvery is how often serve tries to open a driver it could not.
-const reopenEvery = 10 * time.Second
