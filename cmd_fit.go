@@ -4,14 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/headroom-dev/headroom/catalog"
 	"github.com/headroom-dev/headroom/fit"
 	"github.com/headroom-dev/headroom/gpu"
-	"github.com/headroom-dev/headroom/internal/inputfile"
 	"github.com/headroom-dev/headroom/local"
 	"github.com/headroom-dev/headroom/report"
 )
@@ -105,9 +102,15 @@ func (c *fitCmd) model(a *app) (fit.Model, error) {
 			return m, nil
 		}
 	}
-	if ollamaName.MatchString(c.Model) {
-		if m, ok, err := a.ollamaModel(c.Model); ok || err != nil {
-			return m, err
+	if local.OllamaName.MatchString(c.Model) {
+		// Every Ollama folder headroom knows, even with --no-scan.
+		home, _ := os.UserHomeDir()
+		m, ok, err := local.Ollama(local.DefaultRoots(os.Getenv, home, nil), c.Model)
+		if err != nil {
+			return fit.Model{}, usageError{err}
+		}
+		if ok {
+			return m, nil
 		}
 	}
 	ls, err := a.listed()
@@ -121,49 +124,10 @@ func (c *fitCmd) model(a *app) (fit.Model, error) {
 	return m, nil
 }
 
-// ollamaName is how Ollama names a model: MODEL:TAG, or NAMESPACE/MODEL:TAG.
-var ollamaName = regexp.MustCompile(`^([a-z0-9._-]+/)?[a-z0-9._-]+:[A-Za-z0-9._-]+$`)
-
-// ollamaModel is the Ollama model named MODEL:TAG (or
-// NAMESPACE/MODEL:TAG), from every Ollama folder headroom knows, even with
-// --no-scan; false when none has it.
-func (a *app) ollamaModel(name string) (fit.Model, bool, error) {
-	home, _ := os.UserHomeDir()
-	for _, r := range local.DefaultRoots(os.Getenv, home, nil) {
-		if r.Kind != local.KindOllama {
-			continue
-		}
-		models, _ := local.OllamaModels(r.Path)
-		for _, om := range models {
-			if om.Name != name {
-				continue
-			}
-			if om.Err != nil {
-				return fit.Model{}, true, usageError{fmt.Errorf("%s: %w", name, om.Err)}
-			}
-			m, err := local.LoadGGUF(om.Blob)
-			if err != nil {
-				return fit.Model{}, true, usageError{fmt.Errorf("%s: %w", name, err)}
-			}
-			m.ID, m.Name = name, name
-			return m, true, nil
-		}
-	}
-	return fit.Model{}, false, nil
-}
-
 // loadConfigPath reads --config: a checkpoint folder, or a config file
-// in one. Either way the folder's files size the weights.
+// in one.
 func loadConfigPath(p string) (fit.Model, error) {
-	st, err := os.Stat(p)
-	if err != nil {
-		return fit.Model{}, usageError{fmt.Errorf("--config: %w", err)}
-	}
-	dir, config := p, "config.json"
-	if !st.IsDir() {
-		dir, config = filepath.Dir(p), filepath.Base(p)
-	}
-	m, err := fit.LoadCheckpoint(inputfile.DirFS(dir), dir, config)
+	m, err := local.LoadConfigPath(p)
 	if err != nil {
 		return fit.Model{}, usageError{fmt.Errorf("--config: %w", err)}
 	}
