@@ -59,7 +59,8 @@ type Exporter struct {
 	cards  []catalog.Card
 	opts   Options
 	page   atomic.Pointer[page]
-	last   *gpu.Snapshot // the sample the page was built from
+	last   *gpu.Snapshot // the last good sample
+	up     bool          // the page was built from a good sample, not a failure
 }
 
 // page is what the handlers serve: built once per changed sample.
@@ -90,10 +91,11 @@ func New(listed []local.Listed, cards []catalog.Card, opts Options) *Exporter {
 // exporter keeps serving what it knew, and says it is stale. A sample
 // equal to the last one costs a comparison.
 func (e *Exporter) Update(snap gpu.Snapshot, err error) {
-	if err == nil && e.last != nil && sameSample(*e.last, snap) {
+	up := err == nil
+	if up && e.up && e.last != nil && sameSample(*e.last, snap) {
 		return
 	}
-	up := err == nil
+	e.up = up
 	if !up {
 		if e.last != nil {
 			snap = *e.last

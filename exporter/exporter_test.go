@@ -214,6 +214,11 @@ func TestFaultsKeepServing(t *testing.T) {
 	fams = parse(t, e.page.Load().metrics)
 	nvml, _ = value(t, fams, "headroom_nvml_up", nil)
 	assert.Equal(t, 0.0, nvml)
+	e.Update(snapshot(rtxPro(0, 0), rtxPro(1, 10*gib)), nil)
+	nvml, _ = value(t, parse(t, e.page.Load().metrics), "headroom_nvml_up", nil)
+	assert.Equal(t, 1.0, nvml, "a driver that answers again, with the same figures, is up again")
+	e.Update(gpu.Snapshot{}, errors.New("nvml: GPU is lost"))
+	fams = parse(t, e.page.Load().metrics)
 	for _, g := range []string{"0", "1"} {
 		up, ok := value(t, fams, "headroom_gpu_up", map[string]string{"gpu": g})
 		require.True(t, ok)
