@@ -160,29 +160,11 @@ func (c *fitCmd) budget(a *app) (fit.Budget, *report.FitBudget, string, error) {
 	if err != nil {
 		return fit.Budget{}, nil, "", err
 	}
-	var b fit.Budget
-	if snap.Source == gpu.KindPlanning {
-		// Planned cards are identical: --tp N plans for N of them.
-		b, err = catalog.Budget(cards, snap.Devices[0])
-		b.GPUs = c.TP
-	} else {
-		b, err = catalog.GroupBudget(cards, snap.Devices, c.TP)
-	}
+	b, note, err := catalog.SampleBudget(cards, snap, c.TP)
 	if err != nil {
 		return fit.Budget{}, nil, "not graded: " + err.Error() + " (use --gpu NAME or --free SIZE)", nil
 	}
-	d := snap.Devices[0]
-	note := ""
-	switch {
-	case c.TP > 1 && snap.Source != gpu.KindPlanning:
-		note = fmt.Sprintf("graded against the least free memory of %d of the %d GPUs, each holding its share", c.TP, len(snap.Devices))
-	case len(snap.Devices) > 1:
-		note = fmt.Sprintf("graded against GPU 0 of %d", len(snap.Devices))
-	}
-	if card := catalog.ForDevice(cards, d); card.Unlisted {
-		note = strings.TrimPrefix(note+"; ", "; ") + card.Name + " is " + catalog.NotListed
-	}
-	return b, &report.FitBudget{Device: d.Name, Source: string(snap.Source)}, note, nil
+	return b, &report.FitBudget{Device: snap.Devices[0].Name, Source: string(snap.Source)}, note, nil
 }
 
 // freeBudget is the budget --free gives: that much free, on the --gpu

@@ -99,3 +99,35 @@ func minKnown(a, b uint64) uint64 {
 	}
 	return min(a, b)
 }
+
+// SampleBudget is the budget one sample gives a model over tp GPUs: a
+// planned card counted tp times (planned cards are identical), or the
+// live GPUs' group; and a note on how it was read (which GPUs, a card the
+// catalogue does not hold). The error is why the sample cannot be graded.
+func SampleBudget(cards []Card, snap gpu.Snapshot, tp int) (fit.Budget, string, error) {
+	if len(snap.Devices) == 0 {
+		return fit.Budget{}, "", fmt.Errorf("the driver reports no GPU")
+	}
+	var b fit.Budget
+	var err error
+	if snap.Source == gpu.KindPlanning {
+		b, err = Budget(cards, snap.Devices[0])
+		b.GPUs = tp
+	} else {
+		b, err = GroupBudget(cards, snap.Devices, tp)
+	}
+	if err != nil {
+		return fit.Budget{}, "", err
+	}
+	var notes []string
+	switch {
+	case tp > 1 && snap.Source != gpu.KindPlanning:
+		notes = append(notes, fmt.Sprintf("graded against the least free memory of %d of the %d GPUs, each holding its share", tp, len(snap.Devices)))
+	case len(snap.Devices) > 1:
+		notes = append(notes, fmt.Sprintf("graded against GPU 0 of %d", len(snap.Devices)))
+	}
+	if card := ForDevice(cards, snap.Devices[0]); card.Unlisted {
+		notes = append(notes, card.Name+" is "+NotListed)
+	}
+	return b, strings.Join(notes, "; "), nil
+}
